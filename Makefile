@@ -45,6 +45,13 @@ LANGS     := $(PO:locale/%.po=%)
 MO        := $(LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/kiosk.mo)
 DEPS_OK   := $(BUILD)/.deps-ok
 
+# `make V=1` shows the whole compiler lines.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 .PHONY: all demo check unit e2e deps install uninstall clean pot
 all: $(BUILD)/kiosk $(MO)
 
@@ -55,17 +62,21 @@ deps $(DEPS_OK): tools/debian-packages.txt tools/deps.sh
 
 $(BUILD)/obj/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libkiosk.a: $(LIB_OBJ)
-	$(AR) rcs $@ $^
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)$(AR) rcs $@ $^
 
 $(BUILD)/kiosk: $(BUILD)/obj/kiosk/main.o $(BUILD)/libkiosk.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/libkiosk.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cmocka)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 $(BUILD)/locale/%/LC_MESSAGES/kiosk.mo: locale/%.po
 	@mkdir -p $(dir $@)

@@ -23,6 +23,7 @@
 #include <ini.h>
 
 #include "kiosk/i18n.h"
+#include "reader/simcard.h"
 
 #define DEFAULT_LEDGER "/var/lib/kiosk/ledger.db"
 #define DEFAULT_PORTAL "https://myna.go.jp/"
@@ -82,12 +83,6 @@ static const struct key keys[] = {
     { "demo", "card", K_DEMO, FIELD(demo_card), 0, 0 },
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
-
-/* The profiles reader/simcard.c's sim_profile_parse() knows; kept here so
- * the configuration does not pull the simulated card into every build. */
-static const char *const demo_cards[] = {
-    "fresh", "renew", "expired", "last-try", "locked", "foreign",
-};
 
 /* One parse: the configuration being built and where the reader is. */
 struct parse {
@@ -276,9 +271,10 @@ static int set_url(struct parse *p, const struct key *k, char *field, const char
 
 static int set_demo(struct parse *p, const struct key *k, char *field, const char *value)
 {
-    for (size_t i = 0; i < sizeof demo_cards / sizeof demo_cards[0]; i++)
-        if (strcmp(value, demo_cards[i]) == 0)
-            return set_text(p, k, field, value);
+    enum sim_profile profile;
+
+    if (sim_profile_parse(value, &profile) == 0)
+        return set_text(p, k, field, value);
     return fail_at(p, p->line,
                    _("%s must be one of: fresh, renew, expired, last-try, locked, foreign"),
                    k->name);

@@ -64,7 +64,10 @@ static void forget(struct worker *w)
         explicit_bzero(w->s.cert, w->s.cert_len);
         free(w->s.cert);
     }
-    explicit_bzero(&w->s, sizeof w->s);
+    explicit_bzero(w->s.card_key, sizeof w->s.card_key);
+    w->s.cert = NULL;
+    w->s.cert_len = 0;
+    w->s.proven = false;
 }
 
 static enum read_outcome read_outcome_of(enum jpki_rc rc)
@@ -174,7 +177,8 @@ static void do_register(struct worker *w, uint32_t session)
     struct event ev = { .kind = EV_REGISTER_DONE, .u.reg = REGISTER_FAILED };
 
     if (w->s.proven) {
-        switch (ledger_register(w->env.ledger, w->s.card_key, "pin", NULL,
+        switch (ledger_register(w->env.ledger, w->s.card_key,
+                                LEDGER_METHOD_PIN, NULL,
                                 time(NULL), w->env.kiosk_id)) {
         case LEDGER_OK: ev.u.reg = REGISTER_DONE; break;
         case LEDGER_ALREADY: ev.u.reg = REGISTER_ALREADY; break;

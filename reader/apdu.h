@@ -7,7 +7,8 @@
  *
  * The My Number card runs T=1 and is not known to send either, but readers
  * and other cards may, and then a reader that ignores them reads half a
- * certificate. Short APDUs only (the JPKI commands never need more).
+ * certificate. Building and Le correction know short APDUs only (the JPKI
+ * commands never need more); other commands pass through unchanged.
  */
 #ifndef READER_APDU_H
 #define READER_APDU_H
@@ -44,6 +45,7 @@ struct apdu_resp {
  *   CARD_IO_ERROR  io failed, or the exchange broke its contract: an answer
  *                  shorter than SW1 SW2, more than APDU_DATA_MAX bytes of
  *                  data, or more than APDU_ROUNDS_MAX rounds.
+ * After anything but CARD_OK the contents of *r are unspecified.
  * A 6C xx to a command that is not a well-formed short APDU is returned
  * as it is. cmd is never modified; any copy made of it (it may hold a PIN)
  * is wiped before returning.

@@ -63,6 +63,7 @@ enum jpki_rc jpki_select_ap(const struct card_io *io);
  * bytes (caller frees) and *tries_left is 0..3 (0: blocked) or
  * JPKI_TRIES_VERIFIED. On any other result *cert_der is NULL, *cert_len 0.
  * JPKI_BAD also when the certificate does not parse as X.509.
+ * *tries_left is set on JPKI_OK only.
  */
 enum jpki_rc jpki_read_card(const struct card_io *io, uint8_t **cert_der,
                             size_t *cert_len, int *tries_left);
@@ -100,8 +101,8 @@ enum jpki_rc jpki_verify_pin(const struct card_io *io, const char pin[4],
  * SELECT EF 0017 (the user-authentication key), then 80 2A 00 80 Lc
  * <digest_info> 00: the card pads digest_info (a DER DigestInfo, 1..245
  * bytes; for SHA-256 the 19-byte prefix and the hash, 51 bytes) with
- * PKCS#1 v1.5 type 1 and signs it. The signature (256 bytes for RSA-2048) goes to sig[0..cap), its
- * length to *siglen.
+ * PKCS#1 v1.5 type 1 and signs it. The signature (256 bytes for RSA-2048)
+ * goes to sig[0..cap), its length to *siglen.
  * JPKI_BAD for any status word but 90 00, 69 82 (no verified PIN) included,
  * an empty signature, a digest_info of a bad length, or cap too small.
  */

@@ -276,7 +276,8 @@ static uint16_t check_pin(struct pin_state *pin, const struct capdu *c)
         return SW_BLOCKED;
     if (c->lc < pin->min || c->lc > pin->max)
         return SW_WRONG_LENGTH; /* no try spent */
-    if (c->lc == pin->len && CRYPTO_memcmp(c->data, pin->value, pin->len) == 0) {
+    if (c->lc == pin->len &&
+        CRYPTO_memcmp(c->data, pin->value, pin->len) == 0) {
         pin->tries = pin->max_tries;
         pin->verified = true;
         return SW_OK;

@@ -1,5 +1,6 @@
 /*
- * ui.c - the frame, wrapped text, buttons and keypad the screens share.
+ * ui.c - the frame every screen sits in, and the buttons: their looks,
+ * their one table of labels, and their places in the hitmap.
  *
  * Everything is measured in display columns through layout.c; nothing here
  * counts bytes or characters to place text. The frame uses ncurses' ACS
@@ -10,9 +11,7 @@
 #include "screens/ui.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "kiosk/i18n.h"
@@ -199,137 +198,6 @@ void ui_column_reset(struct ui *u)
     ui_column(u, u->bx, u->bw);
 }
 
-/* ---- text ---- */
-
-/* Enough for any paragraph the screens hold at 80 columns and more;
- * longer ones are cut visibly and reported, never silently. */
-#define TEXT_LINES 64
-
-int ui_text_rows(const char *text, int w)
-{
-    int n = layout_wrap(text, w, NULL, 0);
-
-    return n < 0 ? 0 : n;
-}
-
-/* The last line that fits, with "..." to show that more was cut. */
-static void put_cut(int y, int x, int w, const char *s, size_t len)
-{
-    int used;
-    size_t n = layout_fit(s, len, w > 3 ? w - 3 : 0, &used);
-
-    mvaddnstr(y, x, s, (int)n);
-    if (used + 3 <= w)
-        addstr("...");
-}
-
-int ui_text_at(struct ui *u, int y, int x, int w, int rows, const char *text,
-               enum ui_role r)
-{
-    struct layout_line l[TEXT_LINES];
-    int n = w > 0 ? layout_wrap(text, w, l, TEXT_LINES) : -1;
-    int shown = n < 0 ? 0 : n;
-
-    if (shown > TEXT_LINES)
-        shown = TEXT_LINES;
-    if (shown > rows)
-        shown = rows > 0 ? rows : 0;
-    bool cut = n < 0 || shown < n;
-    attr_t a = ui_attr(r);
-
-    attron(a);
-    for (int i = 0; i < shown; i++) {
-        const char *s = text + l[i].start;
-
-        if (cut && i == shown - 1)
-            put_cut(y + i, x, w, s, l[i].len);
-        else
-            mvaddnstr(y + i, x, s, (int)l[i].len);
-    }
-    attroff(a);
-    if (cut && *text)
-        u->overflow = true;
-    return shown;
-}
-
-void ui_para(struct ui *u, const char *text, enum ui_role r)
-{
-    u->y += ui_text_at(u, u->y, u->cx, u->cw, u->ybot - u->y, text, r);
-}
-
-void ui_gap(struct ui *u)
-{
-    if (u->y < u->ybot)
-        u->y++;
-}
-
-void ui_paras(struct ui *u, const char *const *texts,
-              const enum ui_role *roles, int n)
-{
-    int need = -1;
-
-    for (int i = 0; i < n; i++)
-        if (texts[i])
-            need += ui_text_rows(texts[i], u->cw) + 1;
-    bool gaps = need <= u->ybot - u->y;
-    bool first = true;
-
-    for (int i = 0; i < n; i++) {
-        if (!texts[i])
-            continue;
-        if (!first && gaps)
-            ui_gap(u);
-        ui_para(u, texts[i], roles ? roles[i] : UI_TEXT);
-        first = false;
-    }
-}
-
-void ui_centre(struct ui *u, const char *text, enum ui_role r)
-{
-    int w = layout_width(text);
-
-    if (w > u->cw || u->y >= u->ybot) {
-        ui_para(u, text, r);
-        return;
-    }
-    attr_t a = ui_attr(r);
-    attron(a);
-    mvaddstr(u->y, u->cx + (u->cw - w) / 2, text);
-    attroff(a);
-    u->y++;
-}
-
-void ui_help(struct ui *u)
-{
-    ui_para(u, _("If you need help, call the My Number toll-free line "
-                 "(マイナンバー総合フリーダイヤル) 0120-95-0178: weekdays "
-                 "9:30-20:00, weekends and holidays 9:30-17:30, closed over "
-                 "the New Year."), UI_TEXT);
-}
-
-void ui_wait(struct ui *u, const char *text)
-{
-    ui_centre(u, text, UI_STRONG);
-}
-
-char *ui_fmt(const char *fmt, ...)
-{
-    va_list ap;
-    char *s;
-
-    va_start(ap, fmt);
-    int n = vasprintf(&s, fmt, ap);
-    va_end(ap);
-    return n < 0 ? NULL : s;
-}
-
-void ui_date(char *buf, size_t n, const struct ymd *d)
-{
-    /* TRANSLATORS: a date: year, month, day. Reorder with %1$d %2$d %3$d
-       if your language puts them in another order. */
-    snprintf(buf, n, _("%d-%02d-%02d"), d->y, d->m, d->d);
-}
-
 /* ---- buttons ---- */
 
 /* What every button says: one msgid per action. ACT_LANG says the
@@ -513,65 +381,4 @@ void ui_button_list(struct ui *u)
         ui_button(u, i, u->y, u->cx);
         u->y += step;
     }
-}
-
-/* ---- the PIN keypad ---- */
-
-/* A telephone-style pad: 1 2 3 / 4 5 6 / 7 8 9 / 0 under 8. */
-static const int pad_row[10] = {3, 0, 0, 0, 1, 1, 1, 2, 2, 2};
-static const int pad_col[10] = {1, 0, 1, 2, 0, 1, 2, 0, 1, 2};
-#define PAD_CELL 7 /* " [ 1 ] " */
-#define PAD_GAP 1
-
-int ui_keypad_width(const struct ui *u)
-{
-    int w = 3 * PAD_CELL + 2 * PAD_GAP;
-    const enum action more[] = {ACT_CORRECT, ACT_PIN_OK};
-
-    for (size_t k = 0; k < sizeof more / sizeof *more; k++) {
-        int i = ui_find(u->v, more[k]);
-        int bw = i < 0 ? 0 : ui_button_width(&u->v->buttons[i]);
-
-        if (bw > w)
-            w = bw;
-    }
-    return w;
-}
-
-int ui_keypad(struct ui *u, int y, int x, int rows)
-{
-    /* Four rows of digits, then correction and OK: 6 rows, 11 spaced. */
-    int step = rows >= 11 ? 2 : 1;
-
-    for (int i = 0; i < u->v->nbuttons; i++) {
-        const struct button *b = &u->v->buttons[i];
-
-        if (b->act == ACT_DIGIT && b->arg >= 0 && b->arg <= 9)
-            ui_button(u, i, y + pad_row[b->arg] * step,
-                      x + pad_col[b->arg] * (PAD_CELL + PAD_GAP));
-    }
-    int yy = y + 4 * step;
-    int i = ui_find(u->v, ACT_CORRECT);
-    if (i >= 0) {
-        ui_button(u, i, yy, x);
-        yy += step;
-    }
-    i = ui_find(u->v, ACT_PIN_OK);
-    if (i >= 0)
-        ui_button(u, i, yy++, x);
-    return yy - y;
-}
-
-void ui_pin_masks(struct ui *u, int len)
-{
-    attr_t a = ui_attr(UI_STRONG);
-
-    if (u->y >= u->ybot)
-        return;
-    attron(a);
-    move(u->y, u->cx);
-    for (int i = 0; i < PIN_DIGITS; i++)
-        addstr(i < len ? "[*]" : "[ ]");
-    attroff(a);
-    u->y++;
 }

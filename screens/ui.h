@@ -11,6 +11,9 @@
  *
  * Every button drawn is recorded in the hitmap with its rectangle: a click
  * or a tap on it is the same as its key.
+ *
+ * ui.c: attributes, frame, footer, buttons; ui_text.c: paragraphs and
+ * common sentences; keypad.c: the PIN keypad and masks.
  */
 #ifndef SCREENS_UI_H
 #define SCREENS_UI_H

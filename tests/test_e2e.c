@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <wchar.h>
+#include <locale.h>
 
 #include <sqlite3.h>
 
@@ -155,6 +157,53 @@ static void assert_masks(struct term *t, int n)
     assert_int_equal(found, n);
 }
 
+/* Row and column (in display cells) where text starts on the screen. */
+static bool find_cell(struct term *t, const char *text, int *row, int *col)
+{
+    const char *line = t->screen;
+    for (int y = 0; *line; y++) {
+        const char *nl = strchr(line, '\n');
+        const char *hit = strstr(line, text);
+        if (hit && (!nl || hit < nl)) {
+            mbstate_t ms;
+            const char *p = line;
+            int x = 0;
+            memset(&ms, 0, sizeof ms);
+            while (p < hit) {
+                wchar_t wc;
+                size_t n = mbrtowc(&wc, p, (size_t)(hit - p), &ms);
+                if (n == 0 || n > 4)
+                    return false;
+                x += wcwidth(wc) > 0 ? wcwidth(wc) : 0;
+                p += n;
+            }
+            *row = y;
+            *col = x;
+            return true;
+        }
+        if (!nl)
+            break;
+        line = nl + 1;
+    }
+    return false;
+}
+
+/* A left click at a cell, as the terminal reports it (X10 mouse
+ * encoding: ESC [ M, then button, column and row, each plus 32). */
+static void click(struct term *t, int row, int col)
+{
+    assert_int_equal(sh("tmux -L %s send-keys -t k -H 1b 5b 4d 20 %x %x",
+                        t->sock, 33 + col, 33 + row), 0);
+    assert_int_equal(sh("tmux -L %s send-keys -t k -H 1b 5b 4d 23 %x %x",
+                        t->sock, 33 + col, 33 + row), 0);
+}
+
+static void resize(struct term *t, int cols, int rows)
+{
+    assert_int_equal(sh("tmux -L %s resize-window -t k -x %d -y %d",
+                        t->sock, cols, rows), 0);
+}
+
 static long ledger_rows(const struct term *t)
 {
     sqlite3 *db;
@@ -214,7 +263,7 @@ static void test_happy_path_japanese(void **state)
     type_pin(&t, "1234");
     expect(&t, "confirm", NULL);
     keys(&t, "1");
-    expect(&t, "done", "マイナ保険証");
+    expect(&t, "done", "登録が終わりました");
     assert_int_equal(ledger_rows(&t), 1);
     keys(&t, "2");
     expect(&t, "remove-card", NULL);
@@ -383,6 +432,44 @@ static void test_second_registration(void **state)
     stop(&t);
 }
 
+static void test_mouse_clicks(void **state)
+{
+    struct term t = { 0 };
+    int row, col;
+    (void)state;
+    start(&t, "--lang en");
+    expect(&t, "attract", NULL);
+    assert_true(find_cell(&t, "[C]", &row, &col)); /* the demo's card */
+    click(&t, row, col + 1);
+    expect(&t, "menu", NULL);
+    assert_true(find_cell(&t, "[1]", &row, &col));
+    click(&t, row, col + 4); /* on the label, not the number */
+    expect(&t, "terms", NULL);
+    assert_true(find_cell(&t, "[Esc]", &row, &col));
+    click(&t, row, col);
+    expect(&t, "remove-card", NULL);
+    stop(&t);
+}
+
+static void test_too_small_then_resized(void **state)
+{
+    struct term t = { 0 };
+    (void)state;
+    start(&t, "--lang en");
+    expect(&t, "attract", NULL);
+    keys(&t, "F2");
+    expect(&t, "menu", "Register");
+    resize(&t, 60, 20);
+    expect(&t, "menu", "Please make the window larger");
+    keys(&t, "1"); /* keys still work; nothing is lost */
+    expect(&t, "terms", NULL);
+    resize(&t, 100, 30);
+    expect(&t, "terms", "Agree");
+    capture(&t);
+    assert_null(strstr(t.screen, "larger"));
+    stop(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -396,6 +483,9 @@ int main(void)
         cmocka_unit_test(test_card_pulled_during_pin),
         cmocka_unit_test(test_idle_timeout),
         cmocka_unit_test(test_second_registration),
+        cmocka_unit_test(test_mouse_clicks),
+        cmocka_unit_test(test_too_small_then_resized),
     };
+    setlocale(LC_ALL, "C.UTF-8");
     return cmocka_run_group_tests_name("end-to-end (tmux)", tests, NULL, NULL);
 }

@@ -389,8 +389,8 @@ static void test_unknown_commands(void **state)
     assert_int_equal(sw(sc, "00 A4 04"), 0x6700);
     assert_int_equal(sw(sc, ""), 0x6700);
     /* Short APDUs only: an extended Lc is malformed. */
-    assert_int_equal(sw(sc, "00 A4 04 0C 00 00 0A D3 92 F0 00 26 01 00 00 00 01"),
-                     0x6700);
+    assert_int_equal(
+        sw(sc, "00 A4 04 0C 00 00 0A D3 92 F0 00 26 01 00 00 00 01"), 0x6700);
     simcard_free(sc);
 }
 
@@ -772,7 +772,8 @@ static void test_profile_dates(void **state)
     struct simcard *fresh = card_at(state, SIM_FRESH, now);
     struct simcard *renew = card_at(state, SIM_RENEW, now);
     struct simcard *expired = card_at(state, SIM_EXPIRED, now);
-    X509 *xf = card_cert(fresh), *xr = card_cert(renew), *xe = card_cert(expired);
+    X509 *xf = card_cert(fresh), *xr = card_cert(renew);
+    X509 *xe = card_cert(expired);
 
     /* Fresh: 2030-02-17 23:59:59 in Japan. */
     assert_int_equal(to_time(X509_get0_notAfter(xf)), 1897570799);
