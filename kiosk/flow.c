@@ -5,11 +5,15 @@
  * (the card leaving, the reader going away, a language change, stale
  * answers, time passing), then hands the rest to one small function per
  * state. enter() is the only place the state changes, so the timers that
- * belong to a state are set in one place too.
+ * belong to a state are set in one place too. The alternatives to the PIN
+ * (face check, staff check) and staff mode are flow_auth.c, through the
+ * hooks of flow_impl.h.
  */
 #include "kiosk/flow.h"
 
 #include <string.h>
+
+#include "kiosk/flow_impl.h"
 
 static const char *const state_names[ST_COUNT] = {
     [ST_ATTRACT] = "attract",
@@ -30,6 +34,8 @@ static const char *const state_names[ST_COUNT] = {
     [ST_OUT_OF_SERVICE] = "out-of-service",
     [ST_STAFF] = "staff",
     [ST_TIMEOUT_PROMPT] = "timeout-prompt",
+    [ST_LANGUAGE] = "language",
+    [ST_INFO] = "info",
 };
 
 const char *flow_state_name(enum kstate s)
@@ -43,6 +49,9 @@ void flow_timing_default(struct flow_timing *t)
     t->prompt = 30 * 1000;
     t->alarm = 30 * 1000;
     t->alarm_repeat = 5 * 1000;
+    t->greet = 5 * 1000;
+    t->face = 20 * 1000;
+    t->staff_lock = 5 * 60 * 1000;
 }
 
 void flow_init(struct flow *f, const struct flow_timing *t, enum lang lang,
@@ -51,8 +60,13 @@ void flow_init(struct flow *f, const struct flow_timing *t, enum lang lang,
     memset(f, 0, sizeof *f);
     f->t = *t;
     f->lang = lang;
+    f->home_lang = lang;
     f->state = ST_ATTRACT;
-    (void)now;
+    for (int l = 0; l < LANG_COUNT; l++)
+        f->langs[l] = (enum lang)l;
+    f->nlangs = LANG_COUNT;
+    f->deadline = f->t.greet > 0 ? now + f->t.greet : 0;
+    f->auth.methods = AUTH_BIT(AUTH_PIN);
 }
 
 static void emit(struct flow *f, struct effects *fx, enum fx_kind k, int arg)
@@ -69,7 +83,8 @@ static bool waits_for_person(enum kstate s)
     switch (s) {
     case ST_MENU: case ST_TERMS: case ST_AUTH_CHOICE: case ST_PIN:
     case ST_CONFIRM: case ST_DONE: case ST_ALREADY_REGISTERED:
-    case ST_FAILED: case ST_REMINDER:
+    case ST_FAILED: case ST_REMINDER: case ST_LANGUAGE: case ST_INFO:
+    case ST_FACE_CHECK: case ST_STAFF:
         return true;
     default:
         return false;
@@ -97,6 +112,8 @@ static void enter(struct flow *f, enum kstate s, int64_t now)
         f->deadline = now + f->t.alarm;
     else if (s == ST_TIMEOUT_PROMPT)
         f->deadline = now + f->t.prompt;
+    else if (s == ST_ATTRACT && f->nlangs > 1 && f->t.greet > 0)
+        f->deadline = now + f->t.greet; /* the next language's greeting */
     else
         f->deadline = 0;
 }
@@ -113,15 +130,34 @@ static void wipe(struct flow *f, struct effects *fx)
     f->busy = false;
     f->proven = false;
     f->reminder_from_menu = false;
+    f->page = 0;
+    f->registered_now = false;
+    f->printing = false;
+    f->printed = false;
+    f->print_answered = false;
+    auth_wipe(f, fx);
 }
 
 /* Every end, cancel and time-out: wipe, then ask for the card back. The
  * failure stays, so card-error and failed can still say what went wrong
  * until the screen changes. */
+/* The next person is greeted in the kiosk's own language again. */
+static void restore_lang(struct flow *f, struct effects *fx)
+{
+    if (f->lang != f->home_lang) {
+        f->lang = f->home_lang;
+        emit(f, fx, FX_SET_LANG, (int)f->lang);
+    }
+}
+
 static void finish(struct flow *f, int64_t now, struct effects *fx)
 {
     wipe(f, fx);
-    enter(f, f->card_in ? ST_REMOVE_CARD : ST_ATTRACT, now);
+    if (!f->card_in)
+        restore_lang(f, fx);
+    enter(f, f->card_in ? ST_REMOVE_CARD
+                        : f->auth.reader_down ? ST_OUT_OF_SERVICE : ST_ATTRACT,
+          now);
 }
 
 static bool pin_locked(const struct flow *f)
@@ -159,14 +195,90 @@ static int pin_buttons(const struct flow *f, struct button *b)
     return add(b, n, ACT_CANCEL, 0, KEY_CODE_ESC);
 }
 
+/* The offered languages, keyed 1..9 and 0 in order; any after the tenth
+ * are pressed by touch or by focus and Enter. None when only one. */
+static int lang_buttons(const struct flow *f, struct button *b, int n)
+{
+    for (int i = 0; i < f->nlangs && f->nlangs > 1; i++)
+        n = add(b, n, ACT_LANG, f->langs[i],
+                i < 9 ? '1' + i : i == 9 ? '0' : 0);
+    return n;
+}
+
+/* Pages of text, then one with a QR code: how many each screen has.
+ * Every topic ends with its QR code but the help line, a phone number;
+ * what マイナ保険証 brings takes a page of its own. */
+static int pages(const struct flow *f)
+{
+    static const int topic_pages[TOPIC_COUNT] = {
+        [TOPIC_WHAT] = 3, [TOPIC_REGISTER] = 2, [TOPIC_SMARTPHONE] = 2,
+        [TOPIC_EXPIRY] = 2, [TOPIC_LOST] = 2, [TOPIC_HELP] = 1,
+    };
+
+    switch (f->state) {
+    case ST_INFO:
+        return f->topic >= 0 && f->topic < TOPIC_COUNT ? topic_pages[f->topic]
+                                                       : 1;
+    case ST_DONE: case ST_ALREADY_REGISTERED:
+        return 2; /* what now; the QR code to マイナポータル */
+    case ST_REMINDER:
+        return 3; /* the certificate; the card itself; the QR code */
+    default:
+        return 1;
+    }
+}
+
+/* Previous and next page (keys 3 and 4), where there are pages; the
+ * next one says when it is the QR code. */
+static int page_buttons(const struct flow *f, struct button *b, int n)
+{
+    int last = pages(f) - 1;
+
+    if (f->page > 0)
+        n = add(b, n, ACT_PREV, 0, '3');
+    if (f->page < last)
+        n = add(b, n, ACT_NEXT, f->page + 1 == last, '4');
+    return n;
+}
+
+/* The list of topics (keys 1..6), or a topic with its way back and its
+ * pages; Esc leaves the information screens. */
+static int info_buttons(const struct flow *f, struct button *b)
+{
+    int n = 0;
+
+    if (f->topic < 0) {
+        for (int t = 0; t < TOPIC_COUNT; t++)
+            n = add(b, n, ACT_TOPIC, t, '1' + t);
+    } else {
+        n = add(b, n, ACT_TOPICS, 0, '1');
+        n = page_buttons(f, b, n);
+    }
+    return add(b, n, ACT_FINISH, 0, KEY_CODE_ESC);
+}
+
+/* The outcome and reminder screens: their pages, and a receipt where a
+ * printer is set up (once it came out, not again: one per person). */
+static int qr_print_buttons(const struct flow *f, struct button *b, int n)
+{
+    n = page_buttons(f, b, n);
+    if (f->printer && !f->printing && !f->printed)
+        n = add(b, n, ACT_PRINT, 0, '5');
+    return n;
+}
+
 static int state_buttons(const struct flow *f, struct button *b)
 {
     int n = 0;
     switch (f->state) {
     case ST_ATTRACT:
-        for (int l = 0; l < LANG_COUNT; l++)
-            n = add(b, n, ACT_LANG, l, '1' + l);
-        return n;
+        n = lang_buttons(f, b, n);
+        return add(b, n, ACT_INFO, 0, 'i');
+    case ST_INFO:
+        return info_buttons(f, b);
+    case ST_LANGUAGE:
+        n = lang_buttons(f, b, n);
+        return add(b, n, ACT_CLOSE, 0, KEY_CODE_ESC);
     case ST_MENU:
         n = add(b, n, ACT_REGISTER, 0, '1');
         n = add(b, n, ACT_CHECK_EXPIRY, 0, '2');
@@ -176,9 +288,11 @@ static int state_buttons(const struct flow *f, struct button *b)
         n = add(b, n, ACT_BACK, 0, '2');
         return add(b, n, ACT_CANCEL, 0, KEY_CODE_ESC);
     case ST_AUTH_CHOICE:
-        if (!pin_locked(f))
-            n = add(b, n, ACT_USE_PIN, 0, '1');
-        return add(b, n, ACT_CANCEL, 0, KEY_CODE_ESC);
+        return auth_choice_buttons(f, b);
+    case ST_FACE_CHECK:
+        return face_buttons(f, b);
+    case ST_STAFF:
+        return staff_buttons(f, b);
     case ST_PIN:
         return pin_buttons(f, b);
     case ST_CONFIRM:
@@ -186,13 +300,15 @@ static int state_buttons(const struct flow *f, struct button *b)
         return add(b, n, ACT_CANCEL, 0, KEY_CODE_ESC);
     case ST_DONE: case ST_ALREADY_REGISTERED:
         n = add(b, n, ACT_CHECK_EXPIRY, 0, '1');
-        return add(b, n, ACT_FINISH, 0, '2');
+        n = add(b, n, ACT_FINISH, 0, '2');
+        return qr_print_buttons(f, b, n);
     case ST_FAILED:
         return add(b, n, ACT_FINISH, 0, '1');
     case ST_REMINDER:
         if (f->reminder_from_menu)
             n = add(b, n, ACT_BACK, 0, '1');
-        return add(b, n, ACT_FINISH, 0, '2');
+        n = add(b, n, ACT_FINISH, 0, '2');
+        return qr_print_buttons(f, b, n);
     case ST_READING:
         return add(b, n, ACT_CANCEL, 0, KEY_CODE_ESC);
     case ST_REMOVE_CARD: case ST_CARD_ERROR:
@@ -205,23 +321,45 @@ static int state_buttons(const struct flow *f, struct button *b)
     }
 }
 
-/* Every screen but attract also offers the other language. */
+/* Where the "Language" button opens the picker: every screen where a
+ * person reads and chooses. Not where a card job is out (its answer must
+ * find its own screen), not on attract (the list is its content), nor on
+ * the time-out prompt (any key there means "I am here"). */
+static bool offers_picker(const struct flow *f)
+{
+    if (f->nlangs < 2 || f->busy)
+        return false;
+    switch (f->state) {
+    case ST_ATTRACT: case ST_OUT_OF_SERVICE: case ST_LANGUAGE:
+    case ST_READING: case ST_REGISTERING: case ST_TIMEOUT_PROMPT:
+        return false;
+    default:
+        return true;
+    }
+}
+
 static int buttons(const struct flow *f, struct button *b)
 {
     int n = state_buttons(f, b);
-    if (f->state != ST_ATTRACT && f->state != ST_OUT_OF_SERVICE)
-        n = add(b, n, ACT_LANG, f->lang == LANG_JA ? LANG_EN : LANG_JA, 'l');
+    if (offers_picker(f))
+        n = add(b, n, ACT_LANGUAGES, 0, 'l');
     return n;
 }
 
-/* Focus starts on "OK" while typing a PIN, else on the first button. */
+/* Focus starts on "OK" while typing a PIN, on "cancel" before a last
+ * try, on the language in use in the picker, else on the first button. */
 static void reset_focus(struct flow *f)
 {
     struct button list[VIEW_MAX_BUTTONS];
     int n = buttons(f, list);
     f->focus = 0;
     for (int i = 0; i < n; i++)
-        if (list[i].act == ACT_PIN_OK)
+        if (list[i].act == ACT_PIN_OK ||
+            /* one try left: a stray Enter must not send it */
+            (list[i].act == ACT_CANCEL && f->state == ST_PIN &&
+             needs_last_try_ack(f)) ||
+            (f->state == ST_LANGUAGE && list[i].act == ACT_LANG &&
+             list[i].arg == (int)f->lang))
             f->focus = i;
 }
 
@@ -247,6 +385,7 @@ static void on_reading(struct flow *f, const struct event *ev,
         f->failure = FAIL_UNREADABLE;
         break;
     }
+    emit(f, fx, FX_BELL, 0);
     wipe(f, fx);
     enter(f, ST_CARD_ERROR, ev->now);
 }
@@ -293,6 +432,8 @@ static void on_pin_action(struct flow *f, const struct button *b,
         f->busy = true;
         f->idle_at = 0; /* the card is working, not the person */
         emit(f, fx, FX_VERIFY_PIN, 0);
+    } else if (b->act == ACT_PIN_OK) {
+        emit(f, fx, FX_BELL, 0); /* not 4 digits yet: the screen says so */
     }
     (void)now;
 }
@@ -306,16 +447,19 @@ static void on_verified(struct flow *f, const struct event *ev,
     switch (ev->u.verify.outcome) {
     case VERIFY_OK:
         f->proven = true;
+        f->auth.method = AUTH_PIN;
         f->card.tries_left = 3;
         enter(f, ST_CONFIRM, ev->now);
         return;
     case VERIFY_WRONG:
+        emit(f, fx, FX_BELL, 0);
         f->card.tries_left = ev->u.verify.tries_left;
         f->pin_wrong = true;
         f->last_try_ack = false;
         enter(f, ST_PIN, ev->now);
         return;
     case VERIFY_LOCKED:
+        emit(f, fx, FX_BELL, 0);
         f->card.tries_left = 0;
         enter(f, ST_AUTH_CHOICE, ev->now); /* says what to do now */
         return;
@@ -326,14 +470,17 @@ static void on_verified(struct flow *f, const struct event *ev,
         f->failure = FAIL_UNTRUSTED;
         break;
     }
+    emit(f, fx, FX_BELL, 0);
     enter(f, ST_FAILED, ev->now);
 }
 
-static void on_registered(struct flow *f, const struct event *ev)
+static void on_registered(struct flow *f, const struct event *ev,
+                          struct effects *fx)
 {
     switch (ev->u.reg) {
     case REGISTER_DONE:
         f->card.registered = true;
+        f->registered_now = true;
         enter(f, ST_DONE, ev->now);
         break;
     case REGISTER_ALREADY:
@@ -341,17 +488,88 @@ static void on_registered(struct flow *f, const struct event *ev)
         enter(f, ST_ALREADY_REGISTERED, ev->now);
         break;
     case REGISTER_FAILED:
+        emit(f, fx, FX_BELL, 0);
         f->failure = FAIL_RECORD;
         enter(f, ST_FAILED, ev->now);
         break;
     }
 }
 
+/* To another screen, on its first page. */
+static void go(struct flow *f, enum kstate s, int64_t now)
+{
+    f->page = 0;
+    enter(f, s, now);
+}
+
+/* The receipt tells what this session did. */
+static enum receipt_kind receipt_for(const struct flow *f)
+{
+    if (f->registered_now)
+        return RECEIPT_REGISTERED;
+    return f->card.registered ? RECEIPT_ALREADY : RECEIPT_REMINDER;
+}
+
+/* Pages and the receipt, on the screens that offer them (the buttons
+ * decide where; on_button lets only offered ones through). True when
+ * handled. */
+static bool on_qr_print(struct flow *f, enum action a, struct effects *fx)
+{
+    switch (a) {
+    case ACT_NEXT: case ACT_PREV:
+        f->page += a == ACT_NEXT ? 1 : -1;
+        reset_focus(f);
+        return true;
+    case ACT_PRINT:
+        f->printing = true;
+        f->print_answered = false;
+        emit(f, fx, FX_PRINT, receipt_for(f));
+        reset_focus(f);
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void on_info(struct flow *f, const struct button *b, int64_t now,
+                    struct effects *fx)
+{
+    if (b->act == ACT_TOPIC) {
+        f->topic = b->arg;
+        go(f, ST_INFO, now);
+    } else if (b->act == ACT_TOPICS) {
+        f->topic = -1;
+        go(f, ST_INFO, now);
+    } else if (b->act == ACT_FINISH) {
+        finish(f, now, fx);
+    }
+}
+
+static void on_printed(struct flow *f, const struct event *ev)
+{
+    f->printing = false;
+    f->print_answered = true;
+    f->print_result = ev->u.print;
+    f->printed = ev->u.print == PRINT_OK;
+    reset_focus(f);
+}
+
 /* A button pressed; ACT_CANCEL is handled before this. */
 static void on_action(struct flow *f, const struct button *b, int64_t now,
                       struct effects *fx)
 {
+    if (on_qr_print(f, b->act, fx))
+        return;
     switch (f->state) {
+    case ST_ATTRACT:
+        if (b->act == ACT_INFO) {
+            f->topic = -1;
+            go(f, ST_INFO, now);
+        }
+        break;
+    case ST_INFO:
+        on_info(f, b, now, fx);
+        break;
     case ST_MENU:
         on_menu(f, b->act, now);
         break;
@@ -364,24 +582,29 @@ static void on_action(struct flow *f, const struct button *b, int64_t now,
     case ST_AUTH_CHOICE:
         if (b->act == ACT_USE_PIN && !pin_locked(f))
             start_pin(f, now, fx);
+        else
+            auth_on_action(f, b, now, fx);
+        break;
+    case ST_FACE_CHECK: case ST_STAFF:
+        auth_on_action(f, b, now, fx);
         break;
     case ST_PIN:
         on_pin_action(f, b, now, fx);
         break;
     case ST_CONFIRM:
-        if (b->act == ACT_CONFIRM && f->proven) {
+        if (b->act == ACT_CONFIRM && (f->proven || f->auth.checked)) {
             enter(f, ST_REGISTERING, now);
-            emit(f, fx, FX_REGISTER, 0);
+            emit(f, fx, FX_REGISTER, f->proven ? AUTH_PIN : f->auth.method);
         }
         break;
     case ST_DONE: case ST_ALREADY_REGISTERED: case ST_REMINDER:
     case ST_FAILED:
         if (b->act == ACT_CHECK_EXPIRY && f->state != ST_REMINDER &&
             f->state != ST_FAILED)
-            enter(f, ST_REMINDER, now);
+            go(f, ST_REMINDER, now);
         else if (b->act == ACT_BACK && f->state == ST_REMINDER &&
                  f->reminder_from_menu)
-            enter(f, ST_MENU, now);
+            go(f, ST_MENU, now);
         else if (b->act == ACT_FINISH)
             finish(f, now, fx);
         break;
@@ -403,8 +626,21 @@ static bool cancel_allowed(enum kstate s)
            s != ST_REMOVE_CARD && s != ST_CARD_ERROR;
 }
 
+/* Back from the picker to the screen it was opened on. */
+static void close_picker(struct flow *f, int64_t now)
+{
+    enter(f, f->lang_from, now);
+}
+
 static void on_tick(struct flow *f, int64_t now, struct effects *fx)
 {
+    if (f->state == ST_LANGUAGE && f->idle_at && now >= f->idle_at &&
+        !waits_for_person(f->lang_from)) {
+        close_picker(f, now); /* nobody's session to ask about */
+        return;
+    }
+    if (auth_on_tick(f, now, fx))
+        return;
     if (f->idle_at && now >= f->idle_at && !f->busy) {
         f->resume = f->state;
         enter(f, ST_TIMEOUT_PROMPT, now);
@@ -415,6 +651,9 @@ static void on_tick(struct flow *f, int64_t now, struct effects *fx)
     if (f->state == ST_TIMEOUT_PROMPT) {
         f->failure = FAIL_NONE;
         finish(f, now, fx);
+    } else if (f->state == ST_ATTRACT) {
+        f->greet = f->nlangs > 0 ? (f->greet + 1) % f->nlangs : 0;
+        f->deadline = now + f->t.greet;
     } else if (waits_for_card_out(f->state)) {
         if (!f->silenced) {
             f->alarm = true;
@@ -438,10 +677,12 @@ static void on_presence(struct flow *f, int64_t now)
 static void on_card_in(struct flow *f, int64_t now, struct effects *fx)
 {
     f->card_in = true;
-    if (f->state != ST_ATTRACT)
+    /* The information screens need no card; one inserted there is read. */
+    if (f->state != ST_ATTRACT && f->state != ST_INFO)
         return;
     f->session++;
     f->failure = FAIL_NONE;
+    f->page = 0; /* the information screens' page is not the card's */
     enter(f, ST_READING, now);
     emit(f, fx, FX_READ_CARD, 0);
 }
@@ -456,19 +697,27 @@ static bool on_any_state(struct flow *f, const struct event *ev,
         return true;
     case EV_CARD_OUT:
         f->card_in = false;
-        if (f->state != ST_ATTRACT && f->state != ST_OUT_OF_SERVICE) {
+        if (f->state != ST_ATTRACT && f->state != ST_OUT_OF_SERVICE &&
+            f->state != ST_STAFF) { /* staff mode is nobody's session */
             wipe(f, fx);
+            restore_lang(f, fx);
             f->failure = FAIL_NONE;
             enter(f, ST_ATTRACT, ev->now);
         }
         return true;
     case EV_READER_DOWN:
+        f->auth.reader_down = true;
+        if (f->state == ST_STAFF) { /* staff see it there, and stay */
+            f->card_in = false;
+            return true;
+        }
         if (f->card_in || f->state != ST_ATTRACT)
             wipe(f, fx);
         f->card_in = false;
         enter(f, ST_OUT_OF_SERVICE, ev->now);
         return true;
     case EV_READER_UP:
+        f->auth.reader_down = false;
         if (f->state == ST_OUT_OF_SERVICE)
             enter(f, ST_ATTRACT, ev->now);
         return true;
@@ -476,6 +725,8 @@ static bool on_any_state(struct flow *f, const struct event *ev,
         on_tick(f, ev->now, fx);
         return true;
     case EV_READ_DONE: case EV_VERIFY_DONE: case EV_REGISTER_DONE:
+    case EV_PRINT_DONE: case EV_FACE_DONE: case EV_STAFF_CODE_DONE:
+    case EV_COUNTS_DONE:
         return ev->session != f->session; /* stale: a card since gone */
     default:
         return false;
@@ -496,6 +747,10 @@ static void on_button(struct flow *f, const struct button *b, int64_t now,
                       struct effects *fx)
 {
     /* Only what the screen offers: a stray key or click does nothing. */
+    if (b->act == ACT_CANCEL && f->state == ST_LANGUAGE) {
+        close_picker(f, now); /* Esc leaves the picker, not the session */
+        return;
+    }
     if (b->act == ACT_CANCEL) {
         if (cancel_allowed(f->state)) {
             f->failure = FAIL_NONE;
@@ -508,6 +763,13 @@ static void on_button(struct flow *f, const struct button *b, int64_t now,
     if (b->act == ACT_LANG) {
         f->lang = (enum lang)b->arg;
         emit(f, fx, FX_SET_LANG, b->arg);
+        if (f->state == ST_LANGUAGE)
+            close_picker(f, now);
+    } else if (b->act == ACT_LANGUAGES) {
+        f->lang_from = f->state;
+        enter(f, ST_LANGUAGE, now);
+    } else if (b->act == ACT_CLOSE) {
+        close_picker(f, now);
     } else if (b->act == ACT_SILENCE) {
         f->alarm = false;
         f->silenced = true;
@@ -553,7 +815,15 @@ void flow_step(struct flow *f, const struct event *ev, struct effects *fx)
         break;
     case EV_REGISTER_DONE:
         if (f->state == ST_REGISTERING)
-            on_registered(f, ev);
+            on_registered(f, ev, fx);
+        break;
+    case EV_PRINT_DONE:
+        if (f->printing) /* else the session it was for has ended */
+            on_printed(f, ev);
+        break;
+    case EV_FACE_DONE: case EV_STAFF_CODE_DONE: case EV_COUNTS_DONE:
+    case EV_STAFF_CHORD:
+        auth_on_event(f, ev, fx);
         break;
     default:
         break;
@@ -574,7 +844,7 @@ int64_t flow_wakeup(const struct flow *f, int64_t now)
         if (next > now && next < at)
             at = next;
     }
-    return at;
+    return auth_wakeup(f, now, at);
 }
 
 void flow_view(const struct flow *f, int64_t now, struct view *v)
@@ -600,4 +870,61 @@ void flow_view(const struct flow *f, int64_t now, struct view *v)
     if (f->state == ST_TIMEOUT_PROMPT && f->deadline > now)
         v->countdown = (int)((f->deadline - now + 999) / 1000);
     v->alarm = f->alarm;
+    v->greet = f->nlangs > 0 ? f->langs[f->greet % f->nlangs] : f->lang;
+    v->topic = f->state == ST_INFO ? f->topic : -1;
+    v->pages = pages(f);
+    v->page = v->pages > 1 ? f->page : 0;
+    v->qr = v->pages > 1 && v->page == v->pages - 1;
+    v->printing = f->printing;
+    v->print_answered = f->print_answered;
+    v->print_result = f->print_result;
+    auth_view(f, now, v);
+}
+
+void flow_set_languages(struct flow *f, const enum lang *list, int n,
+                        int64_t now)
+{
+    bool current = false;
+
+    if (n < 1)
+        return;
+    if (n > LANG_COUNT)
+        n = LANG_COUNT;
+    for (int i = 0; i < n; i++) {
+        f->langs[i] = list[i];
+        current = current || list[i] == f->lang;
+    }
+    f->nlangs = n;
+    f->greet = 0;
+    if (!current)
+        f->lang = f->home_lang = list[0];
+    if (f->state == ST_ATTRACT)
+        enter(f, ST_ATTRACT, now); /* buttons and greeting timer anew */
+}
+
+/* ---- for flow_auth.c (flow_impl.h) ---- */
+
+void flow_enter(struct flow *f, enum kstate s, int64_t now)
+{
+    enter(f, s, now);
+}
+
+void flow_emit(struct flow *f, struct effects *fx, enum fx_kind k, int arg)
+{
+    emit(f, fx, k, arg);
+}
+
+void flow_finish(struct flow *f, int64_t now, struct effects *fx)
+{
+    finish(f, now, fx);
+}
+
+int flow_add(struct button *b, int n, enum action act, int arg, int key)
+{
+    return add(b, n, act, arg, key);
+}
+
+void flow_reset_focus(struct flow *f)
+{
+    reset_focus(f);
 }

@@ -8,12 +8,19 @@
 #include <string.h>
 
 #define CTRL_C 3
+#define CTRL_BACKSLASH 28 /* raw mode: a key, not SIGQUIT */
+#define CTRL_Z 26         /* raw mode: a key, not SIGTSTP; never suspends */
+#define CTRL_S 19         /* the staff-mode chord: no screen shows it */
 
 static enum input_kind button_event(const struct button *b, struct event *ev)
 {
     if (b->act == ACT_DEMO_CARD)
         return IN_DEMO_CARD;
     memset(ev, 0, sizeof *ev);
+    if (b->act == ACT_DEMO_FACE) {
+        ev->u.button = *b;
+        return IN_DEMO_FACE;
+    }
     ev->kind = EV_ACTION;
     ev->u.button = *b;
     return IN_EVENT;
@@ -84,6 +91,12 @@ static enum input_kind from_key(const struct view *v, int key, bool demo,
         return button_event(b, ev);
     if (demo && (key == KEY_F(2) || key == 'c' || key == 'C'))
         return IN_DEMO_CARD;
+    if (demo && v->state == ST_FACE_CHECK && v->auth.face_mode == FACE_MATCHING)
+        for (int o = FACE_MATCH; o <= FACE_ERROR; o++)
+            if (key < 128 && tolower(key) == input_demo_face_key(o)) {
+                struct button d = { .act = ACT_DEMO_FACE, .arg = o, .key = key };
+                return button_event(&d, ev);
+            }
     return simple(EV_ACTIVITY, 0, ev);
 }
 
@@ -97,13 +110,27 @@ enum input_kind input_translate(const struct view *v, const struct hitmap *hits,
         return IN_REDRAW;
     case KEY_MOUSE:
         return from_click(v, hits, click, ev);
-    case CTRL_C:
+    case CTRL_C: case CTRL_BACKSLASH:
         return demo ? IN_QUIT : IN_NOTHING;
+    case CTRL_Z:
+        return IN_NOTHING;
+    case CTRL_S:
+        return simple(EV_STAFF_CHORD, 0, ev);
     case KEY_LEFT: case KEY_UP: case KEY_BTAB:
         return simple(EV_FOCUS, -1, ev);
     case KEY_RIGHT: case KEY_DOWN: case '\t':
         return simple(EV_FOCUS, +1, ev);
     default:
         return from_key(v, key, demo, ev);
+    }
+}
+
+int input_demo_face_key(enum face_outcome o)
+{
+    switch (o) {
+    case FACE_MATCH: return 'm';
+    case FACE_NO_MATCH: return 'n';
+    case FACE_ERROR: return 'e';
+    default: return 0;
     }
 }

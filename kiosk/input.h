@@ -14,7 +14,9 @@
 enum input_kind {
     IN_EVENT,     /* *ev is an event for the flow */
     IN_DEMO_CARD, /* insert or remove the demo card */
-    IN_QUIT,      /* the demo's Ctrl-C */
+    IN_QUIT,      /* the demo's Ctrl-C (the loop ignores it in kiosk mode) */
+    IN_DEMO_FACE, /* demo: the simulated matcher's answer, in
+                     ev->u.button.arg (enum face_outcome) */
     IN_REDRAW,    /* the terminal changed size */
     IN_NOTHING,
 };
@@ -30,5 +32,9 @@ struct click {
 enum input_kind input_translate(const struct view *v, const struct hitmap *hits,
                                 int key, const struct click *click, bool demo,
                                 struct event *ev);
+
+/* --demo's simulated face matcher: the key that answers `o` ('m' match,
+ * 'n' no match, 'e' error; a time-out is waited for), 0 for none. */
+int input_demo_face_key(enum face_outcome o);
 
 #endif

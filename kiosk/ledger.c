@@ -350,3 +350,28 @@ int ledger_counts_today(struct ledger *lg, time_t now, struct ledger_counts *out
     sqlite3_clear_bindings(st);
     return rc == SQLITE_ROW ? 0 : -1;
 }
+
+int ledger_counts_today_by(struct ledger *lg, time_t now, const char *method,
+                           struct ledger_counts *out)
+{
+    static const char sql[] =
+        "SELECT (SELECT count(*) FROM registrations WHERE method = ?2"
+        "        AND " JST_DAY("registered_at") " = " JST_DAY_OF_PARAM "),"
+        "       (SELECT count(*) FROM failed_checks WHERE method = ?2"
+        "        AND " JST_DAY("at") " = " JST_DAY_OF_PARAM ")";
+    sqlite3_stmt *st;
+    int rc;
+
+    /* Staff mode asks a few times a day: no statement kept prepared. */
+    if (!is_token(method) || sqlite3_prepare_v2(lg->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+    sqlite3_bind_text(st, 2, method, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->registered = (long)sqlite3_column_int64(st, 0);
+        out->failed = (long)sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : -1;
+}

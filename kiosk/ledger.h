@@ -72,5 +72,9 @@ struct ledger_counts {
 /* The totals for the Japan calendar day (UTC+9) that contains `now`.
  * Returns 0, or -1 on a database error. */
 int ledger_counts_today(struct ledger *lg, time_t now, struct ledger_counts *out);
+/* The same for one method (a LEDGER_METHOD_*): its registrations and its
+ * failed checks that day. Returns 0, or -1. */
+int ledger_counts_today_by(struct ledger *lg, time_t now, const char *method,
+                           struct ledger_counts *out);
 
 #endif

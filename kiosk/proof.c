@@ -275,6 +275,22 @@ enum proof_rc proof_check(const struct trust *t, const uint8_t *cert_der, size_t
     return rc;
 }
 
+enum proof_rc proof_check_cert(const struct trust *t, const uint8_t *cert_der,
+                               size_t cert_len, time_t now)
+{
+    X509 *cert = parse_cert(cert_der, cert_len);
+    enum proof_rc rc = PROOF_BAD_CERT;
+
+    if (cert != NULL) {
+        rc = check_chain(t, cert, now);
+        if (rc == PROOF_OK)
+            rc = check_usage(cert);
+    }
+    X509_free(cert);
+    ERR_clear_error();
+    return rc;
+}
+
 /* SHA-256 over DER(issuer name) || DER(serial INTEGER), as lowercase hex. */
 static int card_key_of(X509 *x, char out[CARD_KEY_LEN + 1])
 {
@@ -321,6 +337,21 @@ int cert_facts(const uint8_t *der, size_t len, time_t *not_after, char card_key[
     }
     if (rc == 0 && card_key != NULL)
         rc = card_key_of(x, card_key);
+    X509_free(x);
+    ERR_clear_error();
+    return rc;
+}
+
+int cert_not_before(const uint8_t *der, size_t len, time_t *not_before)
+{
+    X509 *x = parse_cert(der, len);
+    struct tm tm;
+    int rc = -1;
+
+    if (x != NULL && ASN1_TIME_to_tm(X509_get0_notBefore(x), &tm) == 1) {
+        *not_before = timegm(&tm);
+        rc = 0;
+    }
     X509_free(x);
     ERR_clear_error();
     return rc;

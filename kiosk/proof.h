@@ -70,6 +70,14 @@ enum proof_rc proof_check(const struct trust *t, const uint8_t *cert_der, size_t
                           const uint8_t *challenge, size_t chal_len, const uint8_t *sig,
                           size_t sig_len, time_t now);
 
+/* The certificate alone, for the face and staff checks, where the card
+ * signs nothing: it chains to an anchor, is in date at now and is for
+ * signatures (PROOF_OK, PROOF_BAD_CERT, PROOF_UNTRUSTED or PROOF_EXPIRED).
+ * It shows the card is a genuine one, not that its holder is present:
+ * that is what the face or staff check is for. */
+enum proof_rc proof_check_cert(const struct trust *t, const uint8_t *cert_der,
+                               size_t cert_len, time_t now);
+
 /* What the kiosk keeps of a certificate: its notAfter as a time_t, and
  * the card key, the lowercase hex SHA-256 of the DER issuer name followed
  * by the DER serial number INTEGER. Issuer and serial identify the
@@ -78,5 +86,10 @@ enum proof_rc proof_check(const struct trust *t, const uint8_t *cert_der, size_t
  * is not exactly one certificate. */
 #define CARD_KEY_LEN 64
 int cert_facts(const uint8_t *der, size_t len, time_t *not_after, char card_key[CARD_KEY_LEN + 1]);
+
+/* The certificate's notBefore (when it was issued), which with notAfter
+ * bounds the card's own expiry (reminder_card()). Returns 0, or -1 for a
+ * DER blob that is not exactly one certificate. */
+int cert_not_before(const uint8_t *der, size_t len, time_t *not_before);
 
 #endif

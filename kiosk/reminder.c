@@ -71,9 +71,20 @@ static time_t jst_day_end(struct ymd day)
     return utc_midnight(day.y, day.m, day.d + 1) - JST_OFFSET;
 }
 
+/* What the person can and must do in each status (rules.md). */
+static void advise(struct reminder *r)
+{
+    r->cert_ways = RENEW_AT_OFFICE;
+    r->card_ways = RENEW_ONLINE | RENEW_PHOTO_BOOTH | RENEW_BY_MAIL;
+    r->renew_now = r->status != CERT_VALID;
+    r->insurance_ok = r->status != CERT_LAPSED;
+    r->history_shared = r->status <= CERT_RENEWAL_OPEN;
+    r->register_again = r->status == CERT_LAPSED;
+}
+
 void reminder_compute(time_t not_after, time_t now, struct reminder *out)
 {
-    struct reminder r;
+    struct reminder r = { 0 };
 
     r.today = jst_day(now);
     r.expiry = jst_day(not_after);
@@ -91,5 +102,51 @@ void reminder_compute(time_t not_after, time_t now, struct reminder *out)
         r.status = CERT_GRACE;
     else
         r.status = CERT_LAPSED;
+    advise(&r);
+    r.card_earliest = r.expiry;
     *out = r;
+}
+
+/* The holder's birthday (month bm, day bd) in year y: a 29 February
+ * birthday falls on 28 February in a common year. */
+static struct ymd birthday_in(int y, int bm, int bd)
+{
+    struct ymd end = month_end(y, bm);
+
+    return (struct ymd){ y, bm, bd > end.d ? end.d : bd };
+}
+
+/* The n-th birthday after day `from`; `from` itself counts as the first
+ * when it is a birthday and on_counts is set. */
+static struct ymd nth_birthday(struct ymd from, int bm, int bd, int n,
+                               bool on_counts)
+{
+    struct ymd b = birthday_in(from.y, bm, bd);
+    long diff = day_number(b) - day_number(from);
+    int first = from.y + (diff > 0 || (on_counts && diff == 0) ? 0 : 1);
+
+    return birthday_in(first + n - 1, bm, bd);
+}
+
+void reminder_card(time_t not_before, time_t not_after, struct reminder *r)
+{
+    struct ymd issued = jst_day(not_before), end = jst_day(not_after);
+    int bm = end.m, bd = end.d;
+    /* 28 February of a common year may be a 29 February birthday: the
+     * latest the card can end is then 29 February in a leap year. */
+    int bd_late = bm == 2 && bd == 28 ? 29 : bd;
+    /* The earliest an uncut certificate could end: the 5th birthday,
+     * counting the day of issue when it is one. */
+    struct ymd fifth = nth_birthday(issued, bm, bd, 5, true);
+
+    r->card_earliest = end;
+    if (day_number(end) < day_number(fifth)) {
+        r->card_known = true;
+        r->card_latest = end;
+        return;
+    }
+    r->card_known = false;
+    r->card_latest = nth_birthday(issued, bm, bd_late, 10, false);
+    if (day_number(r->card_latest) < day_number(end))
+        r->card_latest = end; /* not a JPKI certificate's dates */
 }

@@ -1,7 +1,8 @@
 /*
  * reminder.h - what the user-authentication certificate's dates mean for
  * the person at the kiosk (rules.md, "Expiry and renewal"). Pure: the
- * certificate's notAfter and "now" in, calendar facts in Japan time out.
+ * certificate's notAfter (and notBefore) and "now" in, calendar facts in
+ * Japan time and what to do about them out.
  */
 #ifndef KIOSK_REMINDER_H
 #define KIOSK_REMINDER_H
@@ -21,6 +22,14 @@ struct ymd {
     int y, m, d;
 };
 
+/* Ways to renew, as bits of struct reminder's cert_ways and card_ways. */
+enum renew_way {
+    RENEW_AT_OFFICE = 1 << 0,   /* the municipal office (市区町村窓口) */
+    RENEW_ONLINE = 1 << 1,      /* computer or smartphone */
+    RENEW_PHOTO_BOOTH = 1 << 2, /* a photo booth (証明写真機) */
+    RENEW_BY_MAIL = 1 << 3,
+};
+
 struct reminder {
     enum cert_status status;
     struct ymd today;       /* today in Japan */
@@ -28,9 +37,35 @@ struct reminder {
     struct ymd renew_from;  /* first day renewal is possible (3 months before) */
     struct ymd grace_until; /* last day of the 3rd month after the month of expiry */
     int days_left;          /* whole days from today to expiry; < 0 after expiry */
+
+    /* What to do, from the status (rules.md). */
+    unsigned cert_ways;     /* the certificate: RENEW_AT_OFFICE only */
+    unsigned card_ways;     /* the card: online, photo booth or mail */
+    bool renew_now;         /* the certificate can (and should) be renewed today */
+    bool insurance_ok;      /* the card works as マイナ保険証 today */
+    bool history_shared;    /* medicine and treatment history are shared */
+    bool register_again;    /* lapsed: renew, then register insurance use again */
+
+    /* The card's own expiry as far as the certificate tells it
+     * (reminder_card()): on the holder's birthday, between card_earliest
+     * and card_latest. card_latest.y == 0: not known (no notBefore). */
+    bool card_known;        /* the card ends exactly on card_latest */
+    struct ymd card_earliest;
+    struct ymd card_latest;
 };
 
-/* Judge a certificate whose notAfter is not_after, at the moment now. */
+/* Judge a certificate whose notAfter is not_after, at the moment now.
+ * Leaves the card's expiry unknown (card_latest zero). */
 void reminder_compute(time_t not_after, time_t now, struct reminder *out);
+
+/* Add what the certificate tells of the card's own expiry to *r (filled
+ * by reminder_compute() for the same not_after). The card expires on the
+ * holder's birthday, which is the month and day of the certificate's
+ * expiry (29 February shows as 28 February in a common year), no earlier
+ * than the certificate and no later than the 10th birthday after the
+ * certificate was issued (the card was issued on or before that day). A
+ * certificate that ends before the 5th birthday after its issue was cut
+ * short by the card: the card ends with it (card_known). */
+void reminder_card(time_t not_before, time_t not_after, struct reminder *r);
 
 #endif

@@ -3,6 +3,8 @@
  */
 #include "kiosk/status.h"
 
+#include "kiosk/jst.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -12,7 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define JST_OFFSET (9 * 60 * 60)
 #define STATUS_MAX 512
 
 /* Non-empty, and no line break that would forge or split a line. */
@@ -21,15 +22,12 @@ static bool one_line(const char *s)
     return s != NULL && *s != '\0' && strpbrk(s, "\r\n") == NULL;
 }
 
-/* ISO 8601 in Japan time (UTC+9, no daylight saving), whatever the
- * machine's zone: shift by 9 h and format as UTC. */
+/* ISO 8601 in Japan time, whatever the machine's zone. */
 static int jst_iso8601(time_t t, char *out, size_t len)
 {
-    time_t shifted = t + JST_OFFSET;
     struct tm tm;
 
-    if (gmtime_r(&shifted, &tm) == NULL)
-        return -1;
+    jst_tm(t, &tm);
     return strftime(out, len, "%Y-%m-%dT%H:%M:%S+09:00", &tm) > 0 ? 0 : -1;
 }
 
@@ -61,41 +59,22 @@ static int write_all(int fd, const char *buf, size_t len)
     return 0;
 }
 
-/* Make the rename itself durable. Best effort: the file is already whole. */
-static void sync_dir(const char *dir)
+/* The temp file sits beside path, so the rename stays on one file system. */
+static int temp_name(const char *path, char *tmp, size_t tmplen)
 {
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-}
-
-/* The temp file's name and the directory of path. */
-static int temp_names(const char *path, char *tmp, size_t tmplen, char *dir, size_t dirlen)
-{
-    const char *slash = strrchr(path, '/');
     int n = snprintf(tmp, tmplen, "%s.XXXXXX", path);
-
-    if (n < 0 || (size_t)n >= tmplen)
-        return -1;
-    if (slash == NULL)
-        n = snprintf(dir, dirlen, ".");
-    else
-        n = snprintf(dir, dirlen, "%.*s", (int)(slash - path) + (slash == path), path);
-    return n < 0 || (size_t)n >= dirlen ? -1 : 0;
+    return n < 0 || (size_t)n >= tmplen ? -1 : 0;
 }
 
 int status_write(const char *path, const char *state, time_t since, const char *kiosk_id)
 {
-    char buf[STATUS_MAX], tmp[4096], dir[4096];
+    char buf[STATUS_MAX], tmp[4096];
     int len, fd, saved;
     bool ok;
 
     if (path == NULL || !one_line(state) || !one_line(kiosk_id)
         || (len = format_status(buf, sizeof buf, state, since, kiosk_id)) < 0
-        || temp_names(path, tmp, sizeof tmp, dir, sizeof dir) != 0) {
+        || temp_name(path, tmp, sizeof tmp) != 0) {
         errno = EINVAL;
         return -1;
     }
@@ -103,16 +82,16 @@ int status_write(const char *path, const char *state, time_t since, const char *
     if (fd < 0)
         return -1;
     /* mkstemp makes it 0600; monitoring runs as another user. */
-    ok = fchmod(fd, 0644) == 0 && write_all(fd, buf, (size_t)len) == 0 && fsync(fd) == 0;
+    /* No fsync: the rename makes the change atomic for readers, and this
+     * runs on the UI thread at every change of screen. */
+    ok = fchmod(fd, 0644) == 0 && write_all(fd, buf, (size_t)len) == 0;
     saved = errno;
     if (close(fd) != 0 && ok) {
         ok = false;
         saved = errno;
     }
-    if (ok && rename(tmp, path) == 0) {
-        sync_dir(dir);
+    if (ok && rename(tmp, path) == 0)
         return 0;
-    }
     if (ok)
         saved = errno;
     unlink(tmp);

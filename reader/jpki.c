@@ -24,8 +24,9 @@ enum {
 /* READ BINARY moves at most this much per APDU: short Le 00. */
 #define READ_CHUNK 256
 
-static const uint8_t JPKI_AID[] = {0xD3, 0x92, 0xF0, 0x00, 0x26,
-                                   0x01, 0x00, 0x00, 0x00, 0x01};
+const uint8_t JPKI_AID[JPKI_AID_LEN] = { 0xD3, 0x92, 0xF0, 0x00, 0x26,
+                                         0x01, 0x00, 0x00, 0x00, 0x01 };
+
 
 const char *jpki_rc_name(enum jpki_rc rc)
 {

@@ -35,6 +35,10 @@ enum jpki_rc {
 const char *jpki_rc_name(enum jpki_rc rc);
 
 /* User-authentication PIN: tries when nothing went wrong. */
+/* The JPKI application's name (AID), for SELECT by DF name. */
+#define JPKI_AID_LEN 10
+extern const uint8_t JPKI_AID[JPKI_AID_LEN];
+
 #define JPKI_PIN_MAX_TRIES 3
 
 /* *tries_left when the tries query answered 90 00: some cards do once the

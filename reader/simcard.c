@@ -8,6 +8,9 @@
  */
 #include "reader/simcard.h"
 
+#include "kiosk/jst.h"
+#include "reader/jpki.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +22,6 @@
 #include <openssl/x509.h>
 
 #define DAY 86400
-#define JST_OFFSET (9 * 3600)
 
 /* Status words the card uses (jpki.md, "Other words"). */
 enum {
@@ -47,8 +49,6 @@ static const uint8_t ATR_JPKI[] = {0x3B, 0xE0, 0x00, 0xFF, 0x81,
 static const uint8_t ATR_FOREIGN[] = {0x3B, 0x6E, 0x00, 0x00, 0x80, 0x31,
                                       0x80, 0x66, 0xB0, 0x84, 0x12, 0x01,
                                       0x6E, 0x01, 0x83, 0x00, 0x90, 0x00};
-static const uint8_t JPKI_AID[] = {0xD3, 0x92, 0xF0, 0x00, 0x26,
-                                   0x01, 0x00, 0x00, 0x00, 0x01};
 
 enum ef_kind { EF_BINARY, EF_KEY, EF_PIN };
 enum { PIN_AUTH, PIN_SIGN, PIN_COUNT };
@@ -580,10 +580,9 @@ static int profile_tries(enum sim_profile p)
  * now + 4: a fresh card's 5th-birthday expiry, about four years ahead. */
 static time_t birthday_expiry(time_t now)
 {
-    time_t jst = now + JST_OFFSET;
     struct tm tm;
 
-    gmtime_r(&jst, &tm);
+    jst_tm(now, &tm);
     struct tm b = {.tm_year = tm.tm_year + 4, .tm_mon = SIM_BIRTH_MONTH - 1,
                    .tm_mday = SIM_BIRTH_DAY, .tm_hour = 14, .tm_min = 59,
                    .tm_sec = 59};
@@ -593,8 +592,8 @@ static time_t birthday_expiry(time_t now)
 static time_t profile_not_after(enum sim_profile p, time_t now)
 {
     switch (p) {
-    case SIM_RENEW: return testca_jst_day_end(now + 45 * (time_t)DAY);
-    case SIM_EXPIRED: return testca_jst_day_end(now - 20 * (time_t)DAY);
+    case SIM_RENEW: return jst_day_end(now + 45 * (time_t)DAY);
+    case SIM_EXPIRED: return jst_day_end(now - 20 * (time_t)DAY);
     default: return birthday_expiry(now);
     }
 }

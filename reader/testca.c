@@ -4,6 +4,8 @@
  */
 #include "reader/testca.h"
 
+#include "kiosk/jst.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -20,7 +22,6 @@ struct testca {
 };
 
 #define DAY 86400
-#define JST_OFFSET (9 * 3600)
 
 /* An X.509 name as (field, value) pairs, in order. */
 struct dn_entry {
@@ -47,14 +48,6 @@ static void set_err(char *err, size_t errlen, const char *what)
     ERR_clear_error();
     if (err != NULL && errlen > 0)
         snprintf(err, errlen, "%s%s%s", what, e != 0 ? ": " : "", ossl);
-}
-
-time_t testca_jst_day_end(time_t t)
-{
-    time_t local = t + JST_OFFSET;
-    time_t days = local / DAY - (local % DAY < 0); /* floor, also before 1970 */
-
-    return days * DAY + (DAY - 1) - JST_OFFSET;
 }
 
 static int add_entries(X509_NAME *name, const struct dn_entry *dn, size_t n)
@@ -113,7 +106,7 @@ static X509 *make_ca_cert(EVP_PKEY *key, time_t now)
     int ok = x != NULL && name != NULL &&
              add_entries(name, CA_DN, sizeof CA_DN / sizeof CA_DN[0]) &&
              set_base(x, key, name, name, now - 2 * 365 * (time_t)DAY,
-                      testca_jst_day_end(now + 10 * 365 * (time_t)DAY)) &&
+                      jst_day_end(now + 10 * 365 * (time_t)DAY)) &&
              add_ext(x, x, NID_basic_constraints, "critical,CA:TRUE") &&
              add_ext(x, x, NID_key_usage, "critical,keyCertSign,cRLSign") &&
              add_ext(x, x, NID_subject_key_identifier, "hash") &&

@@ -44,7 +44,7 @@ int testca_write_pem(const struct testca *ca, const char *path);
 
 /*
  * Issue a user-authentication certificate for the public half of key,
- * valid [not_before, not_after] (exact seconds: pass testca_jst_day_end()
+ * valid [not_before, not_after] (exact seconds: pass jst_day_end()
  * values for realistic ones): subject C=JP, CN=<TESTCA_CN_LEN random
  * characters from 0-9A-Z>, issuer the CA's subject, random positive
  * 127-bit serial, keyUsage critical digitalSignature, subject and authority
@@ -54,9 +54,5 @@ int testca_write_pem(const struct testca *ca, const char *path);
 X509 *testca_issue_auth(const struct testca *ca, EVP_PKEY *key,
                         time_t not_before, time_t not_after, char *err,
                         size_t errlen);
-
-/* The last second of the Japan-time (UTC+9) day containing t:
- * that day's 14:59:59Z. */
-time_t testca_jst_day_end(time_t t);
 
 #endif

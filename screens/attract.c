@@ -1,34 +1,36 @@
 /*
- * attract.c - the waiting screen: welcome, "insert your card", languages.
+ * attract.c - the waiting screen: a greeting, "insert your card", and the
+ * languages, each named in its own script.
  *
- * The welcome is shown in every language at once, each in its own words,
- * so that a person finds theirs before choosing it. Those lines are not
- * translated on purpose (like lang_native_name(), each is already in its
- * language); everything else goes through gettext.
+ * The greeting goes through the offered languages in turn (the flow's
+ * timer says which, view->greet), each in its own words from its own
+ * catalogue, so that a person sees their language before choosing it.
+ * Everything else is in the language in use.
  */
 #include "kiosk/i18n.h"
 #include "screens/ui.h"
 
-static const char *const welcome[LANG_COUNT] = {
-    [LANG_JA] = "ようこそ。ここでは、マイナンバーカードを健康保険証として"
-                "使えるように登録できます。\n"
-                "カードを、カードリーダーに差し込んでください。",
-    [LANG_EN] = "Welcome. Here you can register your My Number card to use "
-                "it as your health insurance card.\n"
-                "Please insert your card into the card reader.",
-};
+/* TRANSLATORS: the attract screen's greeting, shown in every language in
+   turn, large and alone on its line: keep it short. */
+static const char *const greeting = N_("Welcome. Please insert your card.");
 
 void draw_attract(struct ui *u)
 {
     ui_frame(u, _("My Number card: health insurance registration"));
     ui_buttons(u);
     ui_gap(u);
-    for (int l = 0; l < LANG_COUNT; l++) {
-        ui_para(u, welcome[l], l == (int)u->v->lang ? UI_STRONG : UI_TEXT);
-        ui_gap(u);
-    }
-    ui_para(u, _("You will need the 4-digit PIN of your card. "
-                 "It takes a few minutes."), UI_TEXT);
+    ui_centre(u, i18n_text_in(u->v->greet, greeting), UI_STRONG);
     ui_gap(u);
-    ui_para(u, _("To change the language, choose it below."), UI_TEXT);
+    const char *const text[] = {
+        _("Here you can register your My Number card to use it as your "
+          "health insurance card. Please insert your card into the card "
+          "reader."),
+        _("You will need the 4-digit PIN of your card. It takes a few "
+          "minutes."),
+        ui_find(u->v, ACT_LANG) >= 0
+            ? _("To change the language, choose it below.") : NULL,
+    };
+    const enum ui_role role[] = {UI_TEXT, UI_TEXT, UI_TEXT};
+
+    ui_paras(u, text, role, 3);
 }

@@ -1,21 +1,33 @@
 /*
- * auth_choice.c - how the person shows it is them: the PIN, or, when the
- * PIN is locked, what to do about it.
+ * auth_choice.c - how the person shows it is them: the PIN, the face
+ * check, a check by staff (what the configuration offers and this person
+ * can still use), or, when nothing is left, what to do about a locked PIN.
  */
 #include <stdlib.h>
 
 #include "kiosk/i18n.h"
 #include "screens/ui.h"
 
+static const char *locked_why(void)
+{
+    return _("The PIN of this card is locked, because a wrong PIN was "
+             "entered too many times.");
+}
+
+static const char *locked_reset(void)
+{
+    return _("It can be set again at your municipal office (city, ward, town "
+             "or village office). Please bring this card with you. The PIN to "
+             "set again is the user-authentication PIN "
+             "(利用者証明用電子証明書の暗証番号), which has 4 digits.");
+}
+
+/* Locked and no other way offered: the locked-PIN guidance. */
 static void draw_locked(struct ui *u)
 {
     const char *const text[] = {
-        _("The PIN of this card is locked, because a wrong PIN was "
-          "entered too many times."),
-        _("It can be set again at your municipal office (city, ward, town "
-          "or village office). Please bring this card with you. The PIN to "
-          "set again is the user-authentication PIN "
-          "(利用者証明用電子証明書の暗証番号), which has 4 digits."),
+        locked_why(),
+        locked_reset(),
         _("This kiosk cannot register the card until then. Please press "
           "Esc to finish."),
     };
@@ -26,23 +38,41 @@ static void draw_locked(struct ui *u)
     ui_help(u);
 }
 
+/* Locked, but the face check or staff can still confirm it is them. */
+static void draw_locked_other_ways(struct ui *u)
+{
+    const char *const text[] = {
+        locked_why(),
+        locked_reset(),
+        _("You can still confirm that it is you another way: please choose "
+          "one below."),
+    };
+    const enum ui_role role[] = {UI_WARN, UI_TEXT, UI_STRONG};
+
+    ui_paras(u, text, role, 3);
+}
+
 static void draw_choice(struct ui *u)
 {
+    bool others = u->v->auth.alternatives;
     int n = u->v->tries_left;
     char *tries = ui_fmt(ngettext("The PIN can be entered %d more time "
                                   "before it locks.",
                                   "The PIN can be entered %d more times "
                                   "before it locks.", (unsigned long)n), n);
     const char *const text[] = {
-        _("Please confirm that it is you with your PIN."),
+        others ? _("Please choose how to confirm that it is you.")
+               : _("Please confirm that it is you with your PIN."),
         _("This is the 4-digit PIN of the user-authentication certificate "
           "(利用者証明用電子証明書の暗証番号) that you chose when you "
           "received the card."),
         tries,
-        _("A card received without a PIN (顔認証マイナンバーカード) cannot "
-          "be registered here. Please register it at a hospital or "
-          "pharmacy card reader with face recognition, or ask at your "
-          "municipal office."),
+        others ? _("A card received without a PIN (顔認証マイナンバーカード) "
+                   "can be registered here with one of the other ways below.")
+               : _("A card received without a PIN (顔認証マイナンバーカード) "
+                   "cannot be registered here. Please register it at a "
+                   "hospital or pharmacy card reader with face recognition, "
+                   "or ask at your municipal office."),
     };
     const enum ui_role role[] = {UI_STRONG, UI_TEXT, UI_TEXT, UI_TEXT};
 
@@ -56,7 +86,9 @@ void draw_auth_choice(struct ui *u)
                              : _("How to confirm it is you"));
     ui_buttons(u);
     ui_gap(u);
-    if (u->v->locked)
+    if (u->v->locked && u->v->auth.alternatives)
+        draw_locked_other_ways(u);
+    else if (u->v->locked)
         draw_locked(u);
     else
         draw_choice(u);

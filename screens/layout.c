@@ -1,10 +1,9 @@
 /*
  * layout.c - wrapping and measuring UTF-8 text by display width.
  *
- * libunistring says where a line may break (UAX #14) and how wide each
- * character is (UAX #11); this file only does the greedy filling: take
- * characters until the next one would pass the width, then go back to the
- * last place a break was allowed.
+ * libunistring chooses where lines break (UAX #14, with the widths of
+ * UAX #11); this file only turns its break marks into lines and cuts a
+ * word that is wider than a whole line.
  */
 #include "screens/layout.h"
 
@@ -29,93 +28,71 @@ static int char_width(ucs4_t uc)
     return w < 0 ? 0 : w; /* controls take no column */
 }
 
-/* Spaces may hang past the right edge: they are dropped at a break. */
-static bool is_hanging_space(ucs4_t uc)
-{
-    return uc == ' ' || uc == '\t';
-}
-
 struct wrap {
-    const uint8_t *s;
-    size_t n;
-    const char *brk; /* u8_possible_linebreaks: brk[i] is about s[i] */
+    const char *s;
     int width;
     struct layout_line *lines;
     int max;
     int count;
 };
 
-/* Record the line s[start .. end) with its break spaces trimmed. */
-static void emit(struct wrap *w, size_t start, size_t end)
+static void emit(struct wrap *w, size_t start, size_t len, int width)
 {
-    while (end > start && (w->s[end - 1] == ' ' || w->s[end - 1] == '\t'))
-        end--;
-    if (w->count < w->max) {
-        struct layout_line *l = &w->lines[w->count];
-
-        l->start = start;
-        l->len = end - start;
-        l->width = layout_width_n((const char *)w->s + start, end - start);
-    }
+    if (w->count < w->max)
+        w->lines[w->count] = (struct layout_line){ .start = start,
+                                                   .len = len,
+                                                   .width = width };
     w->count++;
 }
 
-/* Find the end of the line that starts at start: returns the offset where
- * its text ends and sets *next to where the following line starts. */
-static size_t line_end(const struct wrap *w, size_t start, size_t *next)
+/* One line as libunistring chose it, without the spaces it broke after.
+ * Only a word wider than the whole line is still too wide: it is cut
+ * where the width runs out, never inside a character. */
+static void add_line(struct wrap *w, size_t start, size_t end)
 {
-    size_t i = start, last = start;
-    int col = 0;
+    while (end > start && (w->s[end - 1] == ' ' || w->s[end - 1] == '\t'))
+        end--;
+    do {
+        int used;
+        size_t len = layout_fit(w->s + start, end - start, w->width, &used);
 
-    while (i < w->n) {
-        ucs4_t uc;
-        int len = u8_mbtouc(&uc, w->s + i, w->n - i);
-
-        if (w->brk[i] == UC_BREAK_MANDATORY) {
-            *next = i + (size_t)len;
-            return i;
-        }
-        if (w->brk[i] == UC_BREAK_CR_BEFORE_LF) {
-            *next = i + 2; /* CR LF is one break */
-            return i;
-        }
-        if (i > start && w->brk[i] == UC_BREAK_POSSIBLE)
-            last = i;
-        int cw = char_width(uc);
-        if (col + cw > w->width && i > start && !is_hanging_space(uc)) {
-            /* Back to the last allowed break; with none on this line
-             * the word is wider than the line and is cut here. */
-            *next = last > start ? last : i;
-            return *next;
-        }
-        col += cw;
-        i += (size_t)len;
-    }
-    *next = w->n;
-    return w->n;
+        if (len == 0 && end > start) /* a character wider than the line */
+            len = (size_t)u8_mblen((const uint8_t *)w->s + start, end - start);
+        emit(w, start, len, layout_width_n(w->s + start, len));
+        start += len;
+    } while (start < end);
 }
 
 int layout_wrap(const char *s, int width, struct layout_line *lines, int max)
 {
-    struct wrap w = {
-        .s = (const uint8_t *)s, .n = strlen(s), .width = width,
-        .lines = lines, .max = lines ? max : 0,
-    };
+    struct wrap w = { .s = s, .width = width, .lines = lines,
+                      .max = lines ? max : 0 };
+    size_t n = strlen(s), start = 0;
+    char *brk;
 
-    if (w.n == 0)
+    if (n == 0)
         return 0;
-    char *brk = malloc(w.n);
+    brk = malloc(n);
     if (!brk)
         return -1;
-    u8_possible_linebreaks(w.s, w.n, ENCODING, brk);
-    w.brk = brk;
-    for (size_t start = 0; start < w.n;) {
-        size_t next;
-        size_t end = line_end(&w, start, &next);
-
-        emit(&w, start, end);
-        start = next;
+    /* UAX #14 with UAX #11 widths: libunistring picks the breaks. */
+    u8_width_linebreaks((const uint8_t *)s, n, width, 0, 0, NULL, ENCODING,
+                        brk);
+    for (size_t i = 0; i < n; i++) {
+        if (brk[i] == UC_BREAK_MANDATORY) {
+            add_line(&w, start, i);
+            start = i + 1;
+        } else if (brk[i] == UC_BREAK_CR_BEFORE_LF) {
+            add_line(&w, start, i);
+            start = i + 2;
+            i++;
+        } else if (brk[i] == UC_BREAK_POSSIBLE && i > start) {
+            add_line(&w, start, i);
+            start = i;
+        }
     }
+    if (start < n)
+        add_line(&w, start, n);
     free(brk);
     return w.count;
 }

@@ -1,8 +1,14 @@
 /*
  * outcome.c - how it ended: registered, already registered, or failed (and
- * then what the person can do about it).
+ * then what the person can do about it). Registered and already registered
+ * have a second page, a QR code to マイナポータル, where the insurance
+ * details are from now on.
  */
+#include <stdlib.h>
+
 #include "kiosk/i18n.h"
+#include "screens/printing.h"
+#include "screens/qr.h"
 #include "screens/ui.h"
 
 /* Where the insurance symbol and number are from now on. */
@@ -13,33 +19,43 @@ static const char *where_number(void)
              "資格情報のお知らせ your insurer sends you.");
 }
 
+/* After every registration the certificate's date too: the reminder's
+ * first sentence (its whole page is one key away). */
 static void draw_done(struct ui *u)
 {
+    enum ui_role role[] = {UI_GOOD, UI_TEXT, UI_TEXT, UI_TEXT, UI_STRONG};
+    char *expiry = u->v->has_card ? reminder_headline(&u->v->rem, &role[3])
+                                  : NULL;
     const char *const text[] = {
         _("Your card is registered."),
         _("From now on you can use your My Number card as your health "
           "insurance card (マイナ保険証) at hospitals, clinics and "
           "pharmacies."),
         where_number(),
+        expiry,
         _("Please finish and take your card."),
     };
-    const enum ui_role role[] = {UI_GOOD, UI_TEXT, UI_TEXT, UI_STRONG};
 
-    ui_paras(u, text, role, 4);
+    ui_paras(u, text, role, 5);
+    free(expiry);
 }
 
 static void draw_already(struct ui *u)
 {
+    enum ui_role role[] = {UI_GOOD, UI_TEXT, UI_TEXT, UI_TEXT, UI_STRONG};
+    char *expiry = u->v->has_card ? reminder_headline(&u->v->rem, &role[3])
+                                  : NULL;
     const char *const text[] = {
         _("This card is already registered as your health insurance card."),
         _("There is nothing more to do. You can use it at hospitals, "
           "clinics and pharmacies as it is."),
         where_number(),
+        expiry,
         _("Please finish and take your card."),
     };
-    const enum ui_role role[] = {UI_GOOD, UI_TEXT, UI_TEXT, UI_STRONG};
 
-    ui_paras(u, text, role, 4);
+    ui_paras(u, text, role, 5);
+    free(expiry);
 }
 
 static const char *failure_text(enum failure f)
@@ -76,6 +92,19 @@ static void draw_failed(struct ui *u)
     ui_help(u);
 }
 
+static void draw_qr(struct ui *u)
+{
+    enum ui_role role[2] = { UI_TEXT, UI_TEXT };
+    const char *const t[2] = {
+        ui_print_text(u->v, &role[0]),
+        _("Point your phone's camera at this code: it opens マイナポータル, "
+          "where you can see your health insurance details."),
+    };
+
+    ui_qr_page(u, _("Scan with your phone"),
+               u->x ? u->x->url[URL_PORTAL] : NULL, t, role, 2);
+}
+
 void draw_outcome(struct ui *u)
 {
     const char *title = u->v->state == ST_DONE ? _("Registration complete")
@@ -83,9 +112,14 @@ void draw_outcome(struct ui *u)
                             ? _("Already registered")
                             : _("Registration not completed");
 
+    if (u->v->qr) {
+        draw_qr(u);
+        return;
+    }
     ui_frame(u, title);
     ui_buttons(u);
     ui_gap(u);
+    ui_print_status(u);
     if (u->v->state == ST_DONE)
         draw_done(u);
     else if (u->v->state == ST_ALREADY_REGISTERED)

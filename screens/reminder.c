@@ -1,20 +1,20 @@
 /*
  * reminder.c - when the certificate on the card expires, what that means
- * for its use as a health-insurance card, and where to renew.
+ * for its use as a health-insurance card, and where and how to renew.
  *
- * The right side of the body is kept free where the words fit without it:
- * a time line and a QR code to the renewal instructions will go there.
+ * Three pages, so that each reads at 80x24 with room to spare in every
+ * language: the certificate (its dates in words and as a time line, and
+ * where to renew it), the card itself (its own expiry as far as the
+ * certificate tells it, how to renew it, and reporting a move or a new
+ * name), and a QR code to the renewal instructions.
  */
 #include <stdlib.h>
 
 #include "kiosk/i18n.h"
+#include "screens/printing.h"
+#include "screens/qr.h"
+#include "screens/timeline.h"
 #include "screens/ui.h"
-
-/* Columns kept for the time line and QR code, and the gap before them. */
-#define SIDE_COLS 28
-#define SIDE_GAP 2
-
-#define NTEXT 5
 
 /* The one or two sentences about this card's certificate; heap strings. */
 static void status_texts(const struct reminder *r, char **t, enum ui_role *role)
@@ -62,6 +62,17 @@ static void status_texts(const struct reminder *r, char **t, enum ui_role *role)
     }
 }
 
+char *reminder_headline(const struct reminder *r, enum ui_role *role)
+{
+    char *t[2] = { NULL, NULL };
+    enum ui_role roles[2];
+
+    status_texts(r, t, roles);
+    free(t[1]);
+    *role = roles[0];
+    return t[0];
+}
+
 static const char *how_to_renew(void)
 {
     return _("The certificate is renewed at your municipal office. Bring "
@@ -83,33 +94,76 @@ static const char *moving(void)
              "office with your card, or the card stops working.");
 }
 
-/* The narrower column leaves room on the right, if the words still fit
- * with a blank row between paragraphs; packed tight they read worse than
- * the room is worth. */
-static int text_width(const struct ui *u, char *const *t)
+/* The card's own expiry, as far as its certificate tells it; heap. */
+static char *card_expiry(const struct reminder *r)
 {
-    int narrow = u->bw - SIDE_COLS - SIDE_GAP, need = -1;
+    char first[64], last[64];
 
-    for (int i = 0; i < NTEXT; i++)
-        if (t[i])
-            need += ui_text_rows(t[i], narrow) + 1;
-    return need <= u->ybot - u->y ? narrow : u->bw;
+    if (r->card_latest.y == 0)
+        return ui_fmt("%s", _("The card itself expires on your birthday; "
+                              "the date is printed on the card."));
+    ui_date(first, sizeof first, &r->card_earliest);
+    ui_date(last, sizeof last, &r->card_latest);
+    if (r->card_known)
+        return ui_fmt(_("The card itself expires on %s too. A renewed card "
+                        "comes with new certificates."), last);
+    return ui_fmt(_("The card itself expires on your birthday, between %s "
+                    "and %s. The date is printed on the card."), first, last);
+}
+
+static void certificate_page(struct ui *u)
+{
+    char *t[2] = { NULL, NULL };
+    enum ui_role role[2] = { UI_TEXT, UI_TEXT };
+
+    if (u->v->has_card) {
+        status_texts(&u->v->rem, t, role);
+        ui_paras(u, (const char *const *)t, role, 2);
+        ui_gap(u);
+        ui_timeline(u, &u->v->rem);
+        ui_gap(u);
+    }
+    ui_para(u, how_to_renew(), UI_TEXT);
+    free(t[0]);
+    free(t[1]);
+}
+
+static void card_page(struct ui *u)
+{
+    char *expiry = u->v->has_card ? card_expiry(&u->v->rem) : NULL;
+    const char *const t[] = { expiry, card_itself(), moving() };
+    const enum ui_role role[] = { UI_STRONG, UI_TEXT, UI_STRONG };
+
+    ui_paras(u, t, role, 3);
+    free(expiry);
+}
+
+static void qr_page(struct ui *u)
+{
+    enum ui_role role[3] = { UI_TEXT, UI_TEXT, UI_TEXT };
+    const char *const t[3] = {
+        ui_print_text(u->v, &role[0]),
+        _("Point your phone's camera at this code: it opens the official "
+          "instructions for renewing the card and its certificate."),
+        _("Renew the certificate at your municipal office."),
+    };
+
+    ui_qr_page(u, _("Scan with your phone"), u->x ? u->x->url[URL_CARD] : NULL,
+               t, role, 3);
 }
 
 void draw_reminder(struct ui *u)
 {
-    char *t[NTEXT] = {0};
-    enum ui_role role[NTEXT] = {UI_TEXT, UI_TEXT, UI_TEXT, UI_TEXT, UI_TEXT};
-
-    ui_frame(u, _("When your card's certificate expires"));
+    if (u->v->qr) {
+        qr_page(u);
+        return;
+    }
+    ui_frame(u, u->v->page == 0 ? _("When your card's certificate expires")
+                                : _("The card itself"));
     ui_buttons(u);
-    if (u->v->has_card)
-        status_texts(&u->v->rem, t, role);
-    t[2] = ui_fmt("%s", how_to_renew());
-    t[3] = ui_fmt("%s", card_itself());
-    t[4] = ui_fmt("%s", moving());
-    ui_column(u, u->bx, text_width(u, t));
-    ui_paras(u, (const char *const *)t, role, NTEXT);
-    for (int i = 0; i < NTEXT; i++)
-        free(t[i]);
+    ui_print_status(u);
+    if (u->v->page == 0)
+        certificate_page(u);
+    else
+        card_page(u);
 }

@@ -11,11 +11,12 @@
 #include <curses.h>
 
 #include "kiosk/i18n.h"
+#include "screens/qr.h"
 #include "screens/ui.h"
 
 typedef void draw_fn(struct ui *u);
 
-/* Face check and staff mode are not reachable yet: say so plainly. */
+/* A state without a screen of its own (a bug): say so plainly. */
 static void draw_unavailable(struct ui *u)
 {
     ui_frame(u, _("Not available here"));
@@ -33,7 +34,7 @@ static draw_fn *const draw_for[ST_COUNT] = {
     [ST_TERMS] = draw_terms,
     [ST_AUTH_CHOICE] = draw_auth_choice,
     [ST_PIN] = draw_pin,
-    [ST_FACE_CHECK] = draw_unavailable,
+    [ST_FACE_CHECK] = draw_face_check,
     [ST_CONFIRM] = draw_confirm,
     [ST_REGISTERING] = draw_registering,
     [ST_DONE] = draw_outcome,
@@ -42,13 +43,16 @@ static draw_fn *const draw_for[ST_COUNT] = {
     [ST_REMINDER] = draw_reminder,
     [ST_REMOVE_CARD] = draw_remove_card,
     [ST_OUT_OF_SERVICE] = draw_out_of_service,
-    [ST_STAFF] = draw_unavailable,
+    [ST_STAFF] = draw_staff,
     [ST_TIMEOUT_PROMPT] = draw_timeout_prompt,
+    [ST_LANGUAGE] = draw_language,
+    [ST_INFO] = draw_info,
 };
 
 void screens_init(void)
 {
     ui_init_colours();
+    qr_init_colours();
     curs_set(0); /* a cursor blinking in the frame means nothing here */
 }
 

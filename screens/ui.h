@@ -63,6 +63,10 @@ attr_t ui_attr(enum ui_role r);
 /* Work out the frame for the terminal's size and clear the hitmap. */
 void ui_begin(struct ui *u, const struct view *v, const struct ui_extra *x,
               struct hitmap *hits);
+/* Put the frame at rows [top, top+h) and columns [left, left+w) instead,
+ * before ui_frame() (the QR code page gives the frame what the code
+ * leaves of the terminal). */
+void ui_place(struct ui *u, int top, int left, int h, int w);
 /* Frame, title bar (title, clock), footer (Esc button, help number, demo
  * line); leaves u->y at the body's top and u->ybot at its bottom. */
 void ui_frame(struct ui *u, const char *title);
@@ -78,6 +82,9 @@ int ui_text_rows(const char *text, int w);
  * used. Cuts with "..." and sets u->overflow when it does not fit. */
 int ui_text_at(struct ui *u, int y, int x, int w, int rows, const char *text,
                enum ui_role r);
+/* Add text to the screen's words for the speech hook (ui_para, the title
+ * and the buttons do it themselves). */
+void ui_say(struct ui *u, const char *text);
 /* A paragraph in the current column at u->y, which moves down past it. */
 void ui_para(struct ui *u, const char *text, enum ui_role r);
 /* One blank row, when there is room for it. */
@@ -135,9 +142,18 @@ void draw_confirm(struct ui *u);
 void draw_registering(struct ui *u);
 void draw_outcome(struct ui *u);  /* done, already registered, failed */
 void draw_reminder(struct ui *u);
+/* The reminder's first sentence about the certificate (valid until,
+ * expires in, expired on), for other screens; heap, or NULL. */
+char *reminder_headline(const struct reminder *r, enum ui_role *role);
+void draw_info(struct ui *u);      /* the information screens */
+/* An information topic's title (enum info_topic), translated. */
+const char *info_topic_title(int topic);
 void draw_remove_card(struct ui *u);
 void draw_timeout_prompt(struct ui *u);
 void draw_out_of_service(struct ui *u);
+void draw_language(struct ui *u);
+void draw_face_check(struct ui *u); /* the matcher, the staff check */
+void draw_staff(struct ui *u);      /* staff mode */
 /* Below SCREEN_MIN_COLS x SCREEN_MIN_LINES: no frame, whole terminal. */
 void draw_enlarge(void);
 

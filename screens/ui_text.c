@@ -20,6 +20,24 @@
  * longer ones are cut visibly and reported, never silently. */
 #define TEXT_LINES 64
 
+/* Append text, trimmed, as one line of the screen's words. A text that
+ * does not fit whole is left out rather than cut inside a character. */
+void ui_say(struct ui *u, const char *text)
+{
+    char *words = u->hits->words;
+    size_t used = strlen(words), len;
+
+    text += strspn(text, " ");
+    len = strlen(text);
+    while (len > 0 && text[len - 1] == ' ')
+        len--;
+    if (len == 0 || used + len + 2 > sizeof u->hits->words)
+        return;
+    memcpy(words + used, text, len);
+    words[used + len] = '\n';
+    words[used + len + 1] = '\0';
+}
+
 int ui_text_rows(const char *text, int w)
 {
     int n = layout_wrap(text, w, NULL, 0);
@@ -63,7 +81,8 @@ int ui_text_at(struct ui *u, int y, int x, int w, int rows, const char *text,
     }
     attroff(a);
     if (cut && *text)
-        u->overflow = true;
+        u->overflow = u->hits->overflow = true;
+    ui_say(u, text);
     return shown;
 }
 
@@ -111,6 +130,7 @@ void ui_centre(struct ui *u, const char *text, enum ui_role r)
     attron(a);
     mvaddstr(u->y, u->cx + (u->cw - w) / 2, text);
     attroff(a);
+    ui_say(u, text);
     u->y++;
 }
 

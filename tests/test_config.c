@@ -72,6 +72,9 @@ static void assert_config_equal(const struct config *a, const struct config *b)
     assert_int_equal(a->prompt_timeout, b->prompt_timeout);
     assert_int_equal(a->card_alarm, b->card_alarm);
     assert_int_equal(a->bell, b->bell);
+    assert_string_equal(a->languages, b->languages);
+    assert_string_equal(a->theme, b->theme);
+    assert_string_equal(a->speak, b->speak);
     assert_string_equal(a->ledger_path, b->ledger_path);
     assert_int_equal(a->n_anchors, b->n_anchors);
     for (int i = 0; i < a->n_anchors; i++)
@@ -80,6 +83,7 @@ static void assert_config_equal(const struct config *a, const struct config *b)
     assert_string_equal(a->url_card, b->url_card);
     assert_string_equal(a->url_insurance, b->url_insurance);
     assert_string_equal(a->demo_card, b->demo_card);
+    assert_string_equal(a->reader_name, b->reader_name);
 }
 
 static void test_defaults(void **state)
@@ -102,6 +106,7 @@ static void test_defaults(void **state)
     assert_string_equal(c.url_insurance,
                         "https://www.gov-online.go.jp/article/202407/entry-6238.html");
     assert_string_equal(c.demo_card, "fresh");
+    assert_string_equal(c.reader_name, ""); /* the first reader with a card */
 }
 
 static void test_shipped_file_is_the_defaults(void **state)
@@ -134,21 +139,70 @@ static int list_key(void *user, const char *section, const char *name, const cha
 static void test_shipped_file_lists_every_key(void **state)
 {
     (void)state;
-    char path[512], keys[512] = "", text[8192];
+    char path[512], keys[512] = "", text[16384];
     FILE *f;
     size_t n;
 
     shipped_path(path, sizeof path);
     assert_int_equal(ini_parse(path, list_key, keys), 0);
-    assert_string_equal(keys, "kiosk.id,kiosk.language,kiosk.idle_timeout,kiosk.prompt_timeout,"
-                              "kiosk.card_alarm,kiosk.bell,ledger.path,urls.portal,urls.card,"
-                              "urls.insurance,demo.card,");
+    assert_string_equal(keys, "kiosk.id,kiosk.language,kiosk.languages,kiosk.idle_timeout,"
+                              "kiosk.prompt_timeout,kiosk.card_alarm,kiosk.bell,display.theme,"
+                              "ledger.path,urls.portal,urls.card,"
+                              "urls.insurance,auth.methods,face.timeout,"
+                              "staff.lockout,demo.card,demo.sessions,"
+                              "demo.slot_dir,demo.session_length,"
+                              "demo.idle_timeout,demo.memory,demo.processes,"
+                              "demo.open_files,demo.cpu_seconds,");
     f = fopen(path, "r");
     assert_non_null(f);
     n = fread(text, 1, sizeof text - 1, f);
     text[n] = '\0';
     fclose(f);
     assert_non_null(strstr(text, "\n#anchor = "));
+    assert_non_null(strstr(text, "\n[reader]\n"));
+    assert_non_null(strstr(text, "\n#name = "));
+    assert_non_null(strstr(text, "\n[printer]\n"));
+    assert_non_null(strstr(text, "\n#device = /dev/usb/lp0\n"));
+    assert_non_null(strstr(text, "\n#command = /"));
+    assert_non_null(strstr(text, "\n#code = "));
+}
+
+/* [printer] device: a device or file:DIR, absolute; none by default. URLs
+ * must fit a QR code an 80x24 screen can show. */
+static void test_printer_and_url_lengths(void **state)
+{
+    struct tmp *t = *state;
+    struct config c;
+    char err[512] = "", want[512];
+
+    config_defaults(&c);
+    assert_string_equal(c.printer, "");
+    write_file(t->file, "[printer]\ndevice = file:/var/spool/receipts\n");
+    assert_int_equal(config_load(&c, t->file, err, sizeof err), 0);
+    assert_string_equal(c.printer, "file:/var/spool/receipts");
+    write_file(t->file, "[printer]\ndevice = /dev/usb/lp0\n");
+    assert_int_equal(config_load(&c, t->file, err, sizeof err), 0);
+    assert_string_equal(c.printer, "/dev/usb/lp0");
+
+    write_file(t->file, "[printer]\ndevice = file:receipts\n");
+    assert_int_equal(config_load(&c, t->file, err, sizeof err), -1);
+    snprintf(want, sizeof want, "%s:2: device must be a device such as "
+             "/dev/usb/lp0, or file: and a directory, both absolute", t->file);
+    assert_string_equal(err, want);
+    write_file(t->file, "[printer]\ndevice = lp0\n");
+    assert_int_equal(config_load(&c, t->file, err, sizeof err), -1);
+
+    /* 62 characters fit; a very long address does not. */
+    write_file(t->file, "[urls]\ncard = https://example.org/"
+               "abcdefghijklmnopqrstuvwxyz0123456789abc\n");
+    assert_int_equal(config_load(&c, t->file, err, sizeof err), 0);
+    write_file(t->file, "[urls]\n\nportal = https://example.org/"
+               "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz"
+               "0123456789abcdefghijklmnopqrstuvwxyz\n");
+    assert_int_equal(config_load(&c, t->file, err, sizeof err), -1);
+    snprintf(want, sizeof want, "%s:3: portal is too long for a QR code that "
+             "fits an 80x24 screen (62 characters always fit)", t->file);
+    assert_string_equal(err, want);
 }
 
 static void test_every_value_can_be_set(void **state)
@@ -166,7 +220,14 @@ static void test_every_value_can_be_set(void **state)
                "prompt_timeout = 5\n"
                "card_alarm = 600\n"
                "bell = NO\n"
+               "languages = th ,en\tja@easy\n"
                "\n"
+               "[display]\n"
+               "theme = high-contrast\n"
+               "[a11y]\n"
+               "speak = espeak-ng -v \"$KIOSK_LANG_TAG\"\n"
+               "[reader]\n"
+               "name = ACS ACR39U ICC Reader\n"
                "[ledger]\n"
                "path = /srv/kiosk/l.db\n"
                "[trust]\n"
@@ -188,6 +249,10 @@ static void test_every_value_can_be_set(void **state)
     assert_int_equal(c.prompt_timeout, 5);
     assert_int_equal(c.card_alarm, 600);
     assert_false(c.bell);
+    assert_string_equal(c.languages, "th ,en\tja@easy");
+    assert_string_equal(c.theme, "high-contrast");
+    assert_string_equal(c.speak, "espeak-ng -v \"$KIOSK_LANG_TAG\"");
+    assert_string_equal(c.reader_name, "ACS ACR39U ICC Reader");
     assert_string_equal(c.ledger_path, "/srv/kiosk/l.db");
     assert_int_equal(c.n_anchors, 2);
     assert_string_equal(c.anchors[0], "/etc/a.pem");
@@ -246,8 +311,12 @@ static const struct bad bad_files[] = {
     { "[kiosk]\nbell = maybe\n", 2, "bell must be yes or no" },
     { "[kiosk]\nid = kiosk-0123456789-0123456789-01234\n", 2, "id is too long (at most 32 characters)" },
     { "[kiosk]\nid = kiosk 1\n", 2, "id may contain only letters" },
-    { "[kiosk]\nlanguage = fr\n", 2, "language must be one of: ja, en" },
+    { "[kiosk]\nlanguage = fr\n", 2, "language must be one of: ja, en, ja@easy, zh_CN" },
+    { "[kiosk]\nlanguages = ja, fr\n", 2, "languages: unknown language \"fr\"" },
+    { "[kiosk]\nlanguages = ,\n", 2, "languages needs a value" },
+    { "[display]\ntheme = pink\n", 2, "theme must be one of: colour, high-contrast" },
     { "[ledger]\npath =\n", 2, "path needs a value" },
+    { "[reader]\nname =\n", 2, "name needs a value" },
     { "[urls]\nportal = http://myna.go.jp/\n", 2, "portal must be an address that starts with https://" },
     { "[urls]\ncard = https://\n", 2, "https://" },
     { "[demo]\ncard = broken\n", 2, "card must be one of: fresh, renew" },
@@ -350,6 +419,7 @@ int main(void)
         T(test_long_lines),
         T(test_missing_or_unreadable_file),
         T(test_empty_file),
+        T(test_printer_and_url_lengths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

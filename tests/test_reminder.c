@@ -265,6 +265,146 @@ static void test_machine_time_zone_is_ignored(void **state)
     tzset();
 }
 
+/* What to do follows from the status (rules.md): the certificate only at
+ * the municipal office, the card online, at a photo booth or by mail;
+ * renewal from 3 months before; no history shared in the grace period;
+ * registration again once it has lapsed. */
+static void test_advice_follows_the_status(void **state)
+{
+    (void)state;
+    time_t end = cert_end(2030, 2, 17);
+    static const struct {
+        int y, m, d;
+        enum cert_status status;
+        bool renew_now, insurance_ok, history_shared, register_again;
+    } cases[] = {
+        { 2029, 11, 16, CERT_VALID, false, true, true, false },
+        { 2029, 11, 17, CERT_RENEWAL_OPEN, true, true, true, false },
+        { 2030, 2, 18, CERT_GRACE, true, true, false, false },
+        { 2030, 6, 1, CERT_LAPSED, true, false, false, true },
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct reminder r = judge(end, jst(cases[i].y, cases[i].m, cases[i].d,
+                                           12, 0, 0));
+
+        assert_int_equal(r.status, cases[i].status);
+        assert_int_equal(r.renew_now, cases[i].renew_now);
+        assert_int_equal(r.insurance_ok, cases[i].insurance_ok);
+        assert_int_equal(r.history_shared, cases[i].history_shared);
+        assert_int_equal(r.register_again, cases[i].register_again);
+        assert_int_equal(r.cert_ways, RENEW_AT_OFFICE);
+        assert_int_equal(r.card_ways,
+                         RENEW_ONLINE | RENEW_PHOTO_BOOTH | RENEW_BY_MAIL);
+        /* Without notBefore the card's own expiry is not known. */
+        assert_int_equal(r.card_latest.y, 0);
+        assert_false(r.card_known);
+        assert_day(r.card_earliest, 2030, 2, 17);
+    }
+}
+
+static struct reminder with_card(time_t not_before, time_t not_after)
+{
+    struct reminder r = judge(not_after, jst(2026, 1, 1, 0, 0, 0));
+
+    reminder_card(not_before, not_after, &r);
+    return r;
+}
+
+/* jpki.md's sample issued with the card: the card runs to the 10th
+ * birthday, five years after the certificate. */
+static void test_card_expiry_from_the_certificate(void **state)
+{
+    (void)state;
+    struct reminder r = with_card(jst(2025, 10, 27, 10, 0, 0),
+                                  cert_end(2030, 2, 17));
+
+    assert_false(r.card_known);
+    assert_day(r.card_earliest, 2030, 2, 17);
+    assert_day(r.card_latest, 2035, 2, 17);
+    /* Issued on the birthday itself: that day is not the 1st birthday. */
+    r = with_card(jst(2025, 2, 17, 9, 0, 0), cert_end(2030, 2, 17));
+    assert_false(r.card_known);
+    assert_day(r.card_latest, 2035, 2, 17);
+    /* ... nor would it matter if it were counted. */
+    r = with_card(jst(2025, 2, 17, 9, 0, 0), cert_end(2029, 2, 17));
+    assert_false(r.card_known);
+    /* Issued the day after the birthday: the next one is a year on. */
+    r = with_card(jst(2025, 2, 18, 9, 0, 0), cert_end(2030, 2, 17));
+    assert_day(r.card_latest, 2035, 2, 17);
+}
+
+/* A certificate cut short of its 5th birthday ends with the card. */
+static void test_certificate_cut_short_by_the_card(void **state)
+{
+    (void)state;
+    struct reminder r = with_card(jst(2028, 6, 1, 10, 0, 0),
+                                  cert_end(2031, 2, 17));
+
+    assert_true(r.card_known);
+    assert_day(r.card_latest, 2031, 2, 17);
+    assert_day(r.card_earliest, 2031, 2, 17);
+}
+
+/* Born on 29 February: a certificate ending 28 February in a common year
+ * may be a 29 February birthday, so the latest the card can end is 29
+ * February when that year is a leap year, 28 February when it is not. */
+static void test_card_expiry_leap_day_birthday(void **state)
+{
+    (void)state;
+    struct reminder r = with_card(jst(2022, 3, 1, 10, 0, 0),
+                                  cert_end(2027, 2, 28));
+
+    assert_false(r.card_known);
+    assert_day(r.card_latest, 2032, 2, 29);
+    r = with_card(jst(2024, 3, 1, 10, 0, 0), cert_end(2029, 2, 28));
+    assert_day(r.card_latest, 2034, 2, 28);
+    /* A 29 February certificate in a leap year: 28 February when the
+     * card's year is common. */
+    r = with_card(jst(2023, 3, 1, 10, 0, 0), cert_end(2028, 2, 29));
+    assert_false(r.card_known);
+    assert_day(r.card_latest, 2033, 2, 28);
+    /* Issued on 29 February itself, expiring on a leap day again. */
+    r = with_card(jst(2024, 2, 29, 10, 0, 0), cert_end(2028, 2, 29));
+    assert_false(r.card_known);
+    assert_day(r.card_latest, 2034, 2, 28);
+}
+
+/* Month ends and Japan days at the edges: notBefore 15:00Z is already the
+ * next day in Japan. */
+static void test_card_expiry_in_japan_days(void **state)
+{
+    (void)state;
+    struct tm tm = { .tm_year = 125, .tm_mon = 11, .tm_mday = 31,
+                     .tm_hour = 15 }; /* 2025-12-31 15:00Z: 1 Jan in Japan */
+    struct reminder r = with_card(timegm(&tm), cert_end(2030, 12, 31));
+
+    /* Issued 2026-01-01 in Japan: 5th birthday 2030-12-31, 10th 2035. */
+    assert_false(r.card_known);
+    assert_day(r.card_latest, 2035, 12, 31);
+    /* Had it been issued on 2025-12-31 in Japan the 5th birthday would
+     * be 2030-12-31 too: an issue day that is a birthday may count. */
+    tm.tm_hour = 14;
+    r = with_card(timegm(&tm), cert_end(2030, 12, 31));
+    assert_false(r.card_known);
+    assert_day(r.card_latest, 2035, 12, 31);
+    r = with_card(jst(2026, 1, 31, 10, 0, 0), cert_end(2029, 1, 31));
+    assert_true(r.card_known); /* its 5th birthday would be 2031 */
+    assert_day(r.card_latest, 2029, 1, 31);
+}
+
+/* Dates no JPKI certificate has (valid for decades) do not make the card
+ * end before its certificate. */
+static void test_card_never_before_its_certificate(void **state)
+{
+    (void)state;
+    struct reminder r = with_card(jst(2000, 1, 1, 0, 0, 0),
+                                  cert_end(2049, 12, 31));
+
+    assert_day(r.card_latest, 2049, 12, 31);
+    assert_day(r.card_earliest, 2049, 12, 31);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -277,6 +417,12 @@ int main(void)
         cmocka_unit_test(test_leap_day_birthday),
         cmocka_unit_test(test_grace_across_year_end),
         cmocka_unit_test(test_machine_time_zone_is_ignored),
+        cmocka_unit_test(test_advice_follows_the_status),
+        cmocka_unit_test(test_card_expiry_from_the_certificate),
+        cmocka_unit_test(test_certificate_cut_short_by_the_card),
+        cmocka_unit_test(test_card_expiry_leap_day_birthday),
+        cmocka_unit_test(test_card_expiry_in_japan_days),
+        cmocka_unit_test(test_card_never_before_its_certificate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,6 +21,7 @@
 #include <openssl/x509v3.h>
 
 #include "reader/simcard.h"
+#include "kiosk/jst.h"
 #include "reader/testca.h"
 
 #define SEL_AP "00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01"
@@ -787,8 +788,8 @@ static void test_profile_dates(void **state)
     assert_true(ends_at_1459_59z(na));
     assert_true(na < now - 19 * DAY && na >= now - 21 * DAY);
     assert_true(na < now);
-    assert_int_equal(testca_jst_day_end(now), 1767279599); /* 01-01 14:59:59Z */
-    assert_int_equal(testca_jst_day_end(1767279600), 1767279599 + DAY);
+    assert_int_equal(jst_day_end(now), 1767279599); /* 01-01 14:59:59Z */
+    assert_int_equal(jst_day_end(1767279600), 1767279599 + DAY);
     X509_free(xf);
     X509_free(xr);
     X509_free(xe);
