@@ -101,10 +101,11 @@ $(TESTLIB): $(TESTLIB_SRC:%.c=$(BUILD)/obj/%.o)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)$(AR) rcs $@ $^
 
+# Benches share the test helpers (tests/tmux.c reports through cmocka).
 $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(TESTLIB) $(BUILD)/libkiosk.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(TESTLIB) $(BUILD)/libkiosk.a
 	@mkdir -p $(dir $@)
