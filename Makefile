@@ -28,6 +28,8 @@ VERSION   := 0.1.0
 ifdef SANITIZE
 BUILD     ?= build-san
 SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# Leaks inside the libraries themselves are not the project's to fix.
+export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp
 else
 BUILD     ?= build
 SANFLAGS  :=

@@ -676,9 +676,13 @@ static void on_presence(struct flow *f, int64_t now)
 
 static void on_card_in(struct flow *f, int64_t now, struct effects *fx)
 {
+    bool was_in = f->card_in;
+
     f->card_in = true;
-    /* The information screens need no card; one inserted there is read. */
-    if (f->state != ST_ATTRACT && f->state != ST_INFO)
+    /* Between people (attract, the information screens, or the language
+     * picker or time-out prompt over them) a card starts a session. */
+    if (was_in || (f->state != ST_ATTRACT && f->state != ST_INFO &&
+                   f->state != ST_LANGUAGE && f->state != ST_TIMEOUT_PROMPT))
         return;
     f->session++;
     f->failure = FAIL_NONE;

@@ -1396,6 +1396,18 @@ static void test_random_auth_events(void **state)
     }
 }
 
+/* A card inserted while the language picker is open over attract is
+ * read at once, not forgotten. */
+static void test_card_in_under_language_picker(void **state)
+{
+    struct rig *r = *state;
+    r->f.state = ST_LANGUAGE; /* the picker, opened before any card */
+    r->f.lang_from = ST_ATTRACT;
+    send(r, (struct event){ .kind = EV_CARD_IN });
+    assert_int_equal(r->f.state, ST_READING);
+    assert_true(has_fx(r, FX_READ_CARD));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1442,6 +1454,7 @@ int main(void)
         T(test_print_then_timeout),
         T(test_last_try_focus_is_not_try_anyway),
         T(test_language_restored_for_next_person),
+        T(test_card_in_under_language_picker),
         T(test_auth_choice_offers_configured_methods),
         T(test_locked_pin_keeps_alternatives),
         T(test_face_match_registers_by_face),
