@@ -163,12 +163,14 @@ install-demo: install
 	    DEMO_AUTH='$(DEMO_AUTH)' tools/install-demo.sh install
 
 # The kiosk on a text console as a service (README, "As a service on a
-# console"): config/kiosk.service with this installation's paths and,
-# without DESTDIR, the unprivileged account "kiosk".
+# console"): config/kiosk.service with this installation's paths, the
+# machine's lock-down (tools/install-lockdown.sh) and, without DESTDIR,
+# the unprivileged account "kiosk".
 install-service: install
 	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
 	sed -e 's|/usr/local/bin/|$(BINDIR)/|' -e 's|/usr/local/etc/|$(SYSCONFDIR)/|' \
 	    config/kiosk.service >$(DESTDIR)$(SYSTEMDUNITDIR)/kiosk.service
+	DESTDIR='$(DESTDIR)' tools/install-lockdown.sh install
 	if [ -z '$(DESTDIR)' ] && ! id kiosk >/dev/null 2>&1; then \
 	    useradd --system --home-dir /var/lib/kiosk --no-create-home \
 	        --shell /usr/sbin/nologin --comment "self-service kiosk" kiosk; fi
@@ -193,6 +195,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/kiosk $(DESTDIR)$(MANDIR)/man1/kiosk.1
 	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/kiosk.service
 	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/kiosk-display.service $(DESTDIR)$(KIOSKLIBDIR)/kiosk-session
+	DESTDIR='$(DESTDIR)' tools/install-lockdown.sh uninstall
 	for l in $(LANGS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/kiosk.mo; done
 
 clean:

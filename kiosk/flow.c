@@ -495,10 +495,13 @@ static void on_registered(struct flow *f, const struct event *ev,
     }
 }
 
-/* To another screen, on its first page. */
+/* To another screen, on its first page. How a print ended was said on
+ * the screen it was asked from; the next one does not repeat it (one
+ * still printing is still said, and its end, wherever the person is). */
 static void go(struct flow *f, enum kstate s, int64_t now)
 {
     f->page = 0;
+    f->print_answered = false;
     enter(f, s, now);
 }
 

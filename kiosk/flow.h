@@ -297,7 +297,8 @@ struct flow {
     bool registered_now;    /* registered in this session (for the receipt) */
     bool printing;          /* a receipt is on its way to the printer */
     bool printed;           /* this session's receipt came out */
-    bool print_answered;    /* print_result holds the last print's fate */
+    bool print_answered;    /* print_result holds the last print's fate;
+                               forgotten when the screen changes */
     enum print_outcome print_result;
     struct auth_state auth; /* face check, staff codes, staff mode */
 };

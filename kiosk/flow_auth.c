@@ -6,7 +6,8 @@
  * auth-choice offers what [auth] methods allows and this person can still
  * use: the PIN unless it is locked, the face check until
  * AUTH_FACE_ATTEMPTS checks have failed, the staff check. With nothing
- * left, it shows the locked-PIN guidance.
+ * left, it shows the locked-PIN guidance (or, where the PIN is not
+ * offered, what else the person can do).
  *
  * A face check starts the external matcher (FX_FACE_START, answered by
  * EV_FACE_DONE) against the flow's own deadline, so the countdown on the
@@ -457,6 +458,7 @@ void auth_view(const struct flow *f, int64_t now, struct view *v)
     struct auth_view *w = &v->auth;
 
     w->method = a->method;
+    w->pin_offered = (a->methods & AUTH_BIT(AUTH_PIN)) != 0;
     w->alternatives = offers(f, AUTH_FACE) || offers(f, AUTH_STAFF);
     w->face_mode = a->face_mode;
     w->face_last = a->face_last;

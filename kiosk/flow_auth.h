@@ -56,6 +56,7 @@ struct auth_state {
 
 struct auth_view {
     enum auth_method method;   /* confirm: how the person was checked */
+    bool pin_offered;          /* [auth] methods has the PIN (locked or not) */
     bool alternatives;         /* auth-choice offers face or staff */
     enum face_mode face_mode;
     enum face_outcome face_last;

@@ -209,3 +209,20 @@ const char *i18n_text_in(enum lang l, const char *msgid)
     use(catalogue(current));
     return s;
 }
+
+const char *i18n_printed_in(enum lang l, const char *msgid)
+{
+    const char *s;
+
+    if (!ascii_mode)
+        return i18n_text_in(l, msgid);
+    /* The catalogues are UTF-8: bound so, gettext hands out the
+     * catalogue's own text, which stays valid after the ASCII binding
+     * is back. */
+    bind_textdomain_codeset("kiosk", "UTF-8");
+    use(lang_code(l));
+    s = gettext(msgid);
+    bind_textdomain_codeset("kiosk", "ASCII//TRANSLIT");
+    use(catalogue(current));
+    return s;
+}

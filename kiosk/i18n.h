@@ -75,4 +75,10 @@ void i18n_set_lang(enum lang l);
  * gettext's: never freed, valid for the life of the program. */
 const char *i18n_text_in(enum lang l, const char *msgid);
 
+/* msgid in language l's own catalogue as UTF-8, even while the terminal
+ * gets the ASCII interface: for what is printed (the receipt), never for
+ * the screen. Never freed, like gettext's. */
+const char *i18n_printed_in(enum lang l, const char *msgid)
+    __attribute__((format_arg(2)));
+
 #endif

@@ -11,6 +11,14 @@ void jst_tm(time_t t, struct tm *out)
     gmtime_r(&shifted, out);
 }
 
+struct ymd jst_ymd(time_t t)
+{
+    struct tm tm;
+
+    jst_tm(t, &tm);
+    return (struct ymd){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
+}
+
 time_t jst_day_end(time_t t)
 {
     time_t local = t + JST_OFFSET;

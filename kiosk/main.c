@@ -207,6 +207,24 @@ static int load_config(struct rig *r, const struct options *o)
     return 0;
 }
 
+/* --public: visitors are anonymous, and the installed configuration is
+ * the server's. They get the demo's own parts whatever it names: the
+ * simulated face matcher (not a camera's command), the demo's staff code
+ * (the real codes would be an oracle for guessing them), their own
+ * ledger (setup_ledger), and no printer, speech command or status file. */
+static void public_parts(struct rig *r, struct options *o)
+{
+    struct config *c = &r->cfg;
+
+    c->face_command[0] = '\0';
+    memset(c->staff, 0, sizeof c->staff);
+    c->n_staff = 0;
+    c->printer[0] = '\0';
+    c->speak[0] = '\0';
+    o->status_file = NULL;
+    o->ledger = NULL;
+}
+
 /* --charset: plain-ASCII English where the terminal cannot show UTF-8,
  * from here on (configuration errors included). */
 static int choose_charset(struct options *o, bool terminal_utf8)
@@ -554,6 +572,8 @@ int main(int argc, char **argv)
         return 2;
     if (load_config(&r, &o) != 0)
         return 2;
+    if (o.public_demo)
+        public_parts(&r, &o);
     if (o.public_demo &&
         (rc = visit_begin(&r.visit, &r.cfg, o.lang, loop_now_ms())) >= 0)
         return rc; /* turned away, or the keeper after the session */

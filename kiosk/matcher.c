@@ -1,10 +1,9 @@
 /*
  * matcher.c - see matcher.h for the protocol.
  *
- * One check at a time. The matcher is started with posix_spawn (the kiosk
- * has a worker thread, and spawn is the safe way to start a program from a
- * threaded process) in a process group of its own, so one kill reaches
- * whatever it started. The loop polls a single epoll descriptor that
+ * One check at a time. The matcher is started by kiosk/spawn.h (posix_spawn,
+ * safe in the threaded kiosk) in a process group of its own, so one kill
+ * reaches whatever it started. The loop polls a single epoll descriptor that
  * holds the matcher's stdout and a pidfd for its exit: output and death
  * both wake the loop, without a SIGCHLD handler. A leader that cannot be
  * reaped at once (stuck in the kernel) is kept on a short list and
@@ -16,7 +15,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <pthread.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +26,7 @@
 #include <unistd.h>
 
 #include "kiosk/i18n.h"
+#include "kiosk/spawn.h"
 
 extern char **environ;
 
@@ -214,39 +213,19 @@ static void watch(struct matcher *m, int fd)
         epoll_ctl(m->ep, EPOLL_CTL_ADD, fd, &e);
 }
 
-/* The child's side: stdin and stdout on the pipes, stderr on /dev/null,
- * nothing else open, "/" as its directory, default signals, empty mask,
- * a process group of its own. */
-static int spawn(struct matcher *m, int in, int out)
+/* Start the matcher with the request's pipe in *in and its answer's in
+ * m->out (kiosk/spawn.h: a process group of its own, nothing else of
+ * ours open in it). */
+static int spawn(struct matcher *m, int *in)
 {
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t at;
-    sigset_t all, none;
-    int rc;
+    pid_t pid = spawn_child(m->argv, environ, in, &m->out);
 
-    sigfillset(&all);
-    sigemptyset(&none);
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, in, STDIN_FILENO);
-    posix_spawn_file_actions_adddup2(&fa, out, STDOUT_FILENO);
-    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addclosefrom_np(&fa, STDERR_FILENO + 1);
-    posix_spawn_file_actions_addchdir_np(&fa, "/");
-    posix_spawnattr_init(&at);
-    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
-                                      POSIX_SPAWN_SETSIGMASK);
-    posix_spawnattr_setpgroup(&at, 0);
-    posix_spawnattr_setsigdefault(&at, &all);
-    posix_spawnattr_setsigmask(&at, &none);
-    rc = posix_spawn(&m->pid, m->argv[0], &fa, &at, m->argv, environ);
-    posix_spawnattr_destroy(&at);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) {
-        m->pid = 0;
+    if (pid < 0) {
         syslog(LOG_WARNING, "face matcher: cannot start %s: %s", m->argv[0],
-               strerror(rc));
+               strerror(errno));
         return -1;
     }
+    m->pid = pid;
     return 0;
 }
 
@@ -274,7 +253,7 @@ static void send_request(const struct matcher *m, int fd, const char *lang)
 void matcher_start(struct matcher *m, uint32_t session, int attempt,
                    const char *lang, int64_t now)
 {
-    int in[2] = { -1, -1 }, out[2] = { -1, -1 };
+    int in = -1;
 
     if (!m)
         return;
@@ -286,24 +265,16 @@ void matcher_start(struct matcher *m, uint32_t session, int attempt,
     m->recheck = now + RECHECK_MS;
     if (m->demo)
         return;
-    if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 ||
-        spawn(m, in[0], out[1]) != 0) {
+    if (spawn(m, &in) != 0) {
         m->failed = true;
-    } else {
-        send_request(m, in[1], lang);
-        m->out = out[0];
-        fcntl(m->out, F_SETFL, O_NONBLOCK);
-        out[0] = -1;
-        m->pidfd = pidfd_open(m->pid, 0);
-        watch(m, m->out);
-        watch(m, m->pidfd);
+        return;
     }
-    for (int i = 0; i < 2; i++) {
-        if (in[i] >= 0)
-            close(in[i]);
-        if (out[i] >= 0)
-            close(out[i]);
-    }
+    send_request(m, in, lang);
+    close(in);
+    fcntl(m->out, F_SETFL, O_NONBLOCK);
+    m->pidfd = pidfd_open(m->pid, 0);
+    watch(m, m->out);
+    watch(m, m->pidfd);
 }
 
 void matcher_stop(struct matcher *m)

@@ -17,10 +17,11 @@
 #include <string.h>
 
 #include "kiosk/i18n.h"
+#include "kiosk/jst.h"
 #include "kiosk/qrcode.h"
+#include "kiosk/textfmt.h"
 #include "screens/layout.h"
 
-#define JST_OFFSET (9 * 60 * 60)
 #define LINES_MAX 32 /* of one paragraph at RECEIPT_COLUMNS */
 
 /* A growing byte buffer; after a failed allocation it stays failed. */
@@ -63,25 +64,13 @@ static void cmd(struct buf *b, int n, ...)
     va_end(ap);
 }
 
-/* The Japanese catalogue's text for msgid, whatever the screen's
- * language is. */
+/* The Japanese catalogue's text for msgid in UTF-8, whatever the
+ * screen's language is and even under the ASCII interface: the receipt
+ * goes to the printer, not to the terminal. */
 __attribute__((format_arg(1)))
 static const char *ja(const char *msgid)
 {
-    return i18n_text_in(LANG_JA, msgid);
-}
-
-/* A formatted text on the heap, or NULL. */
-__attribute__((format(printf, 1, 2)))
-static char *fmt(const char *f, ...)
-{
-    va_list ap;
-    char *s;
-
-    va_start(ap, f);
-    int n = vasprintf(&s, f, ap);
-    va_end(ap);
-    return n < 0 ? NULL : s;
+    return i18n_printed_in(LANG_JA, msgid);
 }
 
 /* UTF-8 s[0..n) in Shift_JIS (CP932); a character it lacks prints "?". */
@@ -180,24 +169,24 @@ static void raster(struct buf *b, const struct qrcode *q, int dots)
 /* A date as the Japanese catalogue writes it. */
 static void jdate(char *buf, size_t n, const struct ymd *d)
 {
-    snprintf(buf, n, ja(N_("%d-%02d-%02d")), d->y, d->m, d->d);
+    text_date_printed(buf, n, d, LANG_JA);
 }
 
 static void heading(struct buf *b, const struct receipt *r)
 {
-    time_t t = r->when + JST_OFFSET;
+    struct ymd day = jst_ymd(r->when);
     struct tm tm;
     char date[64];
 
-    gmtime_r(&t, &tm);
-    jdate(date, sizeof date,
-          &(struct ymd){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday });
+    jst_tm(r->when, &tm);
+    jdate(date, sizeof date, &day);
     align(b, 1);
     cmd(b, 3, 0x1D, '!', 0x11); /* double width and height */
     para(b, ja(N_("マイナ保険証 receipt")));
     cmd(b, 3, 0x1D, '!', 0x00);
-    para_free(b, fmt("%s %02d:%02d", date, tm.tm_hour, tm.tm_min));
-    para_free(b, fmt(ja(N_("Kiosk: %s")), r->kiosk_id ? r->kiosk_id : ""));
+    para_free(b, text_fmt("%s %02d:%02d", date, tm.tm_hour, tm.tm_min));
+    para_free(b, text_fmt(ja(N_("Kiosk: %s")),
+                          r->kiosk_id ? r->kiosk_id : ""));
     align(b, 0);
     rule(b);
 }
@@ -227,13 +216,14 @@ static void card_itself(struct buf *b, const struct reminder *m)
 
     jdate(last, sizeof last, &m->card_latest);
     if (m->card_known)
-        para_free(b, fmt(ja(N_("The card itself: valid until %s. Renew it "
-                               "online, at a photo booth or by mail.")),
-                         last));
+        para_free(b, text_fmt(ja(N_("The card itself: valid until %s. "
+                                    "Renew it online, at a photo booth or "
+                                    "by mail.")), last));
     else
-        para_free(b, fmt(ja(N_("The card itself: valid until %s at the "
-                               "latest (see the card). Renew it online, at "
-                               "a photo booth or by mail.")), last));
+        para_free(b, text_fmt(ja(N_("The card itself: valid until %s at "
+                                    "the latest (see the card). Renew it "
+                                    "online, at a photo booth or by "
+                                    "mail.")), last));
 }
 
 /* The certificate's dates and what to do about them. */
@@ -246,16 +236,17 @@ static void certificate(struct buf *b, const struct reminder *m)
     jdate(until, sizeof until, &m->grace_until);
     bold(b, true);
     if (m->status >= CERT_GRACE)
-        para_free(b, fmt(ja(N_("Certificate expired on: %s")), expiry));
+        para_free(b, text_fmt(ja(N_("Certificate expired on: %s")), expiry));
     else
-        para_free(b, fmt(ja(N_("Certificate valid until: %s")), expiry));
+        para_free(b, text_fmt(ja(N_("Certificate valid until: %s")), expiry));
     bold(b, false);
-    para_free(b, fmt(ja(N_("Renewal possible from: %s")), from));
+    para_free(b, text_fmt(ja(N_("Renewal possible from: %s")), from));
     if (m->status == CERT_GRACE)
-        para_free(b, fmt(ja(N_("Until %s the card works as a health "
-                               "insurance card only to show that you are "
-                               "insured. Please renew the certificate "
-                               "before then.")), until));
+        para_free(b, text_fmt(ja(N_("Until %s the card works as a "
+                                    "health insurance card only to show "
+                                    "that you are insured. Please renew "
+                                    "the certificate before then.")),
+                              until));
     else if (m->status == CERT_LAPSED)
         para(b, ja(N_("Its use as a health insurance card has ended. Renew "
                       "the certificate at your municipal office, then "

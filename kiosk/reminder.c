@@ -1,27 +1,15 @@
 /*
  * reminder.c - the certificate's dates as calendar facts in Japan time.
  *
- * Japan keeps UTC+9 all year (no daylight saving), so a Japan calendar day
- * is the UTC calendar day of t + 9 h. Everything here goes through
- * gmtime_r() and timegm(), never localtime(): the kiosk's machine may be
- * set to any zone and must still tell a person in Japan the right day.
- * timegm() also normalises out-of-range fields (day 0 = last day of the
- * month before), which does the month arithmetic for us.
+ * Japan days come from kiosk/jst.h (UTC+9, whatever the machine's zone);
+ * the calendar arithmetic on them goes through gmtime_r() and timegm(),
+ * never localtime(). timegm() also normalises out-of-range fields (day 0
+ * = last day of the month before), which does the month arithmetic for
+ * us.
  */
 #include "kiosk/reminder.h"
 
-#define JST_OFFSET (9 * 60 * 60)
 #define DAY_SECONDS (24 * 60 * 60)
-
-/* The Japan calendar day that contains the moment t. */
-static struct ymd jst_day(time_t t)
-{
-    time_t shifted = t + JST_OFFSET;
-    struct tm tm;
-
-    gmtime_r(&shifted, &tm);
-    return (struct ymd){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
-}
 
 /* Midnight UTC of year y, month m (1-based, may be out of range), day d
  * (may be 0 or past the month's end); timegm() carries the overflow. */
@@ -65,12 +53,6 @@ static struct ymd add_months_clamped(struct ymd day, int months)
     return (struct ymd){ end.y, end.m, day.d };
 }
 
-/* The first second after the Japan calendar day `day` has ended. */
-static time_t jst_day_end(struct ymd day)
-{
-    return utc_midnight(day.y, day.m, day.d + 1) - JST_OFFSET;
-}
-
 /* What the person can and must do in each status (rules.md). */
 static void advise(struct reminder *r)
 {
@@ -86,10 +68,11 @@ void reminder_compute(time_t not_after, time_t now, struct reminder *out)
 {
     struct reminder r = { 0 };
 
-    r.today = jst_day(now);
-    r.expiry = jst_day(not_after);
+    r.today = jst_ymd(now);
+    r.expiry = jst_ymd(not_after);
     r.renew_from = add_months_clamped(r.expiry, -3);
     r.grace_until = month_end(r.expiry.y, r.expiry.m + 3);
+    r.grace_period = day_number(r.expiry) >= day_number(GRACE_FROM);
     r.days_left = (int)(day_number(r.expiry) - day_number(r.today));
 
     /* X.509's notAfter is inclusive: at not_after itself the certificate
@@ -98,8 +81,9 @@ void reminder_compute(time_t not_after, time_t now, struct reminder *out)
         r.status = day_number(r.today) < day_number(r.renew_from)
                        ? CERT_VALID
                        : CERT_RENEWAL_OPEN;
-    else if (now < jst_day_end(r.grace_until))
-        r.status = CERT_GRACE;
+    else if (r.grace_period &&
+             day_number(r.today) <= day_number(r.grace_until))
+        r.status = CERT_GRACE; /* to the last second of its last Japan day */
     else
         r.status = CERT_LAPSED;
     advise(&r);
@@ -130,7 +114,7 @@ static struct ymd nth_birthday(struct ymd from, int bm, int bd, int n,
 
 void reminder_card(time_t not_before, time_t not_after, struct reminder *r)
 {
-    struct ymd issued = jst_day(not_before), end = jst_day(not_after);
+    struct ymd issued = jst_ymd(not_before), end = jst_ymd(not_after);
     int bm = end.m, bd = end.d;
     /* 28 February of a common year may be a 29 February birthday: the
      * latest the card can end is then 29 February in a leap year. */

@@ -10,17 +10,17 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "kiosk/jst.h"
+
 enum cert_status {
     CERT_VALID,        /* more than 3 months left */
     CERT_RENEWAL_OPEN, /* within 3 months of expiry: renew now */
     CERT_GRACE,        /* expired, card still works as マイナ保険証 until grace_until */
-    CERT_LAPSED,       /* grace over: insurance registration cancelled */
+    CERT_LAPSED,       /* grace over, or none: registration cancelled */
 };
 
-/* A calendar day in Japan time. */
-struct ymd {
-    int y, m, d;
-};
+/* The first expiry day that gets a grace period (rules.md). */
+#define GRACE_FROM ((struct ymd){ 2024, 12, 2 })
 
 /* Ways to renew, as bits of struct reminder's cert_ways and card_ways. */
 enum renew_way {
@@ -36,6 +36,8 @@ struct reminder {
     struct ymd expiry;      /* the certificate's last day in Japan */
     struct ymd renew_from;  /* first day renewal is possible (3 months before) */
     struct ymd grace_until; /* last day of the 3rd month after the month of expiry */
+    bool grace_period;      /* it has one (expiry on or after GRACE_FROM);
+                               without, insurance use ends with expiry */
     int days_left;          /* whole days from today to expiry; < 0 after expiry */
 
     /* What to do, from the status (rules.md). */

@@ -2,17 +2,19 @@
  * speak.c - see speak.h.
  *
  * One thread owns the command's process: it waits for a text, spawns the
- * command in a new process group, writes the text to its stdin, then
- * waits for it to end while watching for a newer text (which stops the
- * group). The UI thread only swaps the pending text under a mutex.
+ * command (kiosk/spawn.h: a process group of its own, no descriptor of
+ * ours), writes the text to its stdin, then waits for it to end while
+ * watching for a newer text, which stops the group. The UI thread swaps
+ * the pending text and its environment under a mutex; it builds that
+ * environment itself, because it is the thread that changes ours
+ * (LANGUAGE, on a language switch), and no other thread may read
+ * environ while it does.
  */
 #include "kiosk/speak.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,10 +23,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kiosk/spawn.h"
+
 extern char **environ;
 
 #define LANG_MAX 16
 #define CHECK_MS 50 /* how often a speaking command is checked on */
+#define STOP_MS 300 /* how long a stopped command has to end on SIGTERM */
+#define STEP_MS 10  /* how often it is looked at meanwhile */
 
 struct speaker {
     pthread_t thread;
@@ -32,7 +38,7 @@ struct speaker {
     pthread_cond_t cv;
     char *command;
     char *pending;          /* the next text, or NULL */
-    char lang[LANG_MAX];    /* the pending text's language */
+    char **env;             /* its command's environment (one block) */
     bool quit;
 };
 
@@ -46,77 +52,49 @@ void speak_tag(const char *code, char *out, size_t n)
         out[i < n ? i : n - 1] = '\0';
 }
 
-/* The environment for the command: ours plus the language. */
-static char **command_env(const char *code, char *lang, char *tag)
+static bool replaced(const char *var)
 {
-    size_t n = 0;
-    char **env;
-    char t[LANG_MAX];
+    return strncmp(var, "KIOSK_LANG=", 11) == 0 ||
+           strncmp(var, "KIOSK_LANG_TAG=", 15) == 0;
+}
 
-    while (environ[n])
-        n++;
-    env = calloc(n + 3, sizeof *env);
+/* The environment for the command: ours as it is now, with the language
+ * in KIOSK_LANG and KIOSK_LANG_TAG. One allocation (free() it): the
+ * pointers, then the strings they point to. */
+static char **command_env(const char *code)
+{
+    char lang[64], tag[64], t[LANG_MAX];
+    size_t n = 2, bytes;
+
+    snprintf(lang, sizeof lang, "KIOSK_LANG=%s", code);
+    speak_tag(code, t, sizeof t);
+    snprintf(tag, sizeof tag, "KIOSK_LANG_TAG=%s", t);
+    bytes = strlen(lang) + 1 + strlen(tag) + 1;
+    for (char **e = environ; *e; e++)
+        if (!replaced(*e)) {
+            n++;
+            bytes += strlen(*e) + 1;
+        }
+    char **env = malloc((n + 1) * sizeof *env + bytes);
     if (!env)
         return NULL;
-    snprintf(lang, 64, "KIOSK_LANG=%s", code);
-    speak_tag(code, t, sizeof t);
-    snprintf(tag, 64, "KIOSK_LANG_TAG=%s", t);
+    char *p = (char *)(env + n + 1);
     size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (strncmp(environ[i], "KIOSK_LANG=", 11) != 0 &&
-            strncmp(environ[i], "KIOSK_LANG_TAG=", 15) != 0)
-            env[k++] = environ[i];
-    env[k++] = lang;
-    env[k] = tag;
+    for (char **e = environ; *e; e++)
+        if (!replaced(*e)) {
+            env[k++] = p;
+            p = stpcpy(p, *e) + 1;
+        }
+    env[k++] = p;
+    p = stpcpy(p, lang) + 1;
+    env[k++] = p;
+    stpcpy(p, tag);
+    env[k] = NULL;
     return env;
 }
 
-/* Spawn the command with stdin from a pipe and output to /dev/null, in a
- * process group of its own, with default signal handling. Returns its
- * pid and the pipe's write end in *in, or -1. */
-static pid_t spawn(const char *command, const char *code, int *in)
-{
-    char *argv[] = { "sh", "-c", (char *)command, NULL };
-    char lang[64], tag[64];
-    char **env = command_env(code, lang, tag);
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t at;
-    sigset_t all, none;
-    int p[2];
-    pid_t pid = -1;
-
-    if (!env || pipe2(p, O_CLOEXEC) != 0) {
-        free(env);
-        return -1;
-    }
-    sigfillset(&all);
-    sigemptyset(&none);
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, p[0], STDIN_FILENO);
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null",
-                                     O_WRONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
-    posix_spawnattr_init(&at);
-    posix_spawnattr_setpgroup(&at, 0);
-    posix_spawnattr_setsigdefault(&at, &all);
-    posix_spawnattr_setsigmask(&at, &none);
-    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
-                                      POSIX_SPAWN_SETSIGDEF |
-                                      POSIX_SPAWN_SETSIGMASK);
-    if (posix_spawn(&pid, "/bin/sh", &fa, &at, argv, env) != 0)
-        pid = -1;
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&at);
-    free(env);
-    close(p[0]);
-    if (pid < 0)
-        close(p[1]);
-    else
-        *in = p[1];
-    return pid;
-}
-
-/* Write all of text; a command that stops reading (or is gone) ends it. */
+/* Write all of text (under SCREEN_WORDS_MAX, so it fits the pipe and
+ * never blocks); a command that is gone already just misses it. */
 static void feed(int fd, const char *text)
 {
     size_t len = strlen(text), off = 0;
@@ -140,6 +118,32 @@ static void deadline_in(struct timespec *ts, int ms)
     ts->tv_nsec %= 1000000000L;
 }
 
+/* Has the leader ended? Only a peek (WNOWAIT): unreaped, its pid stays
+ * the group's and cannot be given to another process. */
+static bool ended(pid_t pid)
+{
+    siginfo_t si;
+
+    memset(&si, 0, sizeof si);
+    return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0 ||
+           si.si_pid != 0;
+}
+
+/* Stop the command's whole group: SIGTERM, up to STOP_MS for the leader
+ * to end, then SIGKILL for whatever is left (a command that ignores
+ * SIGTERM, or what it started), and reap the leader. */
+static void stop_child(pid_t pid)
+{
+    struct timespec step = { 0, STEP_MS * 1000000L };
+
+    kill(-pid, SIGTERM);
+    for (int ms = 0; ms < STOP_MS && !ended(pid); ms += STEP_MS)
+        nanosleep(&step, NULL);
+    kill(-pid, SIGKILL);
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+}
+
 /* Wait for the command to end; a newer text or quitting stops it.
  * Called with the mutex held; returns with it held. */
 static void wait_child(struct speaker *s, pid_t pid)
@@ -150,9 +154,8 @@ static void wait_child(struct speaker *s, pid_t pid)
         struct timespec ts;
 
         if (s->pending || s->quit) {
-            kill(-pid, SIGTERM);
             pthread_mutex_unlock(&s->mu);
-            waitpid(pid, &status, 0);
+            stop_child(pid);
             pthread_mutex_lock(&s->mu);
             return;
         }
@@ -164,6 +167,7 @@ static void wait_child(struct speaker *s, pid_t pid)
 static void *run(void *arg)
 {
     struct speaker *s = arg;
+    char *argv[] = { "/bin/sh", "-c", s->command, NULL };
 
     pthread_mutex_lock(&s->mu);
     for (;;) {
@@ -172,16 +176,17 @@ static void *run(void *arg)
         if (s->quit)
             break;
         char *text = s->pending;
-        char lang[LANG_MAX];
+        char **env = s->env;
         int in = -1;
 
         s->pending = NULL;
-        memcpy(lang, s->lang, sizeof lang);
+        s->env = NULL;
         pthread_mutex_unlock(&s->mu);
-        pid_t pid = spawn(s->command, lang, &in);
+        pid_t pid = spawn_child(argv, env, &in, NULL);
         if (pid > 0)
             feed(in, text);
         free(text);
+        free(env);
         pthread_mutex_lock(&s->mu);
         if (pid > 0)
             wait_child(s, pid);
@@ -220,13 +225,22 @@ struct speaker *speak_start(const char *command)
 void speak_say(struct speaker *s, const char *text, const char *code)
 {
     char *copy;
+    char **env;
 
-    if (!s || !(copy = strdup(text)))
+    if (!s)
         return;
+    copy = strdup(text);
+    env = command_env(code ? code : "");
+    if (!copy || !env) {
+        free(copy);
+        free(env);
+        return;
+    }
     pthread_mutex_lock(&s->mu);
     free(s->pending);
+    free(s->env);
     s->pending = copy;
-    snprintf(s->lang, sizeof s->lang, "%s", code ? code : "");
+    s->env = env;
     pthread_cond_signal(&s->cv);
     pthread_mutex_unlock(&s->mu);
 }
@@ -241,6 +255,7 @@ void speak_stop(struct speaker *s)
     pthread_mutex_unlock(&s->mu);
     pthread_join(s->thread, NULL);
     free(s->pending);
+    free(s->env);
     free(s->command);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);

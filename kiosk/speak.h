@@ -5,11 +5,14 @@
  * The command runs through /bin/sh with the text on its standard input,
  * KIOSK_LANG (gettext's code, "ja@easy") and KIOSK_LANG_TAG (BCP 47,
  * "ja") in its environment, and its output thrown away (the terminal is
- * the kiosk's). It is started from a thread of its own: speak_say() only
- * hands the text over and never waits. A newer text stops the command
- * still speaking the older one (its whole process group), so the speech
- * follows the screen. The caller gives only what the screen shows, and
- * no screen shows the PIN.
+ * the kiosk's), in "/" and with none of the kiosk's other descriptors
+ * (kiosk/spawn.h). Its environment is the kiosk's as it was when
+ * speak_say() was called. It is started from a thread of its own:
+ * speak_say() only hands the text over and never waits. A newer text
+ * stops the command still speaking the older one, so the speech follows
+ * the screen: its whole process group gets SIGTERM, and SIGKILL if the
+ * command has not ended within 0.3 s. The caller gives only
+ * what the screen shows, and no screen shows the PIN.
  */
 #ifndef KIOSK_SPEAK_H
 #define KIOSK_SPEAK_H
@@ -23,7 +26,9 @@ struct speaker;
 struct speaker *speak_start(const char *command);
 
 /* Speak text (copied) in language code; replaces any text not yet
- * spoken. Does nothing with s NULL. Never blocks on the command. */
+ * spoken. Does nothing with s NULL. Never blocks on the command. Call it
+ * from the thread that changes the environment (the UI's): it reads
+ * environ. */
 void speak_say(struct speaker *s, const char *text, const char *code);
 
 /* Stop any speech, end the thread and free s (NULL is fine). */

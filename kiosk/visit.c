@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "kiosk/i18n.h"
+#include "kiosk/loop.h"
 
 /* ---- the pure part: time limits ---- */
 
@@ -111,7 +112,38 @@ void visit_farewell(const struct visit *v)
 
 /* ---- a place among the sessions ---- */
 
-int visit_take_slot(const struct config *cfg, time_t *oldest)
+static int rm_entry(const char *path, const struct stat *st, int flag,
+                    struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    if (flag == FTW_DP)
+        rmdir(path);
+    else
+        unlink(path);
+    return 0; /* go on: remove as much as can be removed */
+}
+
+/* Remove dir and everything in it; symbolic links are removed, never
+ * followed. Nothing there is fine. */
+static void remove_tree(const char *dir)
+{
+    nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+/* The place's session directory, empty: whatever a keeper killed before
+ * it could clean up left there goes now, under the place's lock. */
+static int fresh_dir(const char *dir)
+{
+    remove_tree(dir);
+    if (mkdir(dir, 0700) == 0)
+        return 0;
+    fprintf(stderr, "kiosk: %s: %s\n", dir, strerror(errno));
+    return -1;
+}
+
+int visit_take_slot(const struct config *cfg, time_t *oldest, char *dir,
+                    size_t dirlen)
 {
     char path[CONFIG_PATH_MAX + 32];
 
@@ -132,6 +164,11 @@ int visit_take_slot(const struct config *cfg, time_t *oldest)
         }
         if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
             futimens(fd, NULL); /* the place's holder started now */
+            snprintf(dir, dirlen, "%s.d", path);
+            if (fresh_dir(dir) != 0) {
+                close(fd);
+                return -2;
+            }
             return fd;
         }
         /* taken: its time stamp says when its session started */
@@ -198,48 +235,29 @@ static int set_limits(const struct config *cfg)
 
 /* ---- the keeper ---- */
 
-static int rm_entry(const char *path, const struct stat *st, int flag,
-                    struct FTW *ftw)
+/* The next of sigs, or 0 once at (monotonic ms) has come. */
+static int next_signal(const sigset_t *sigs, int64_t at)
 {
-    (void)st;
-    (void)ftw;
-    if (flag == FTW_DP)
-        rmdir(path);
-    else
-        unlink(path);
-    return 0; /* go on: remove as much as can be removed */
-}
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The next of sigs, or 0 once kill_at (monotonic ms; -1: never) has
- * come. */
-static int next_signal(const sigset_t *sigs, int64_t kill_at)
-{
-    int64_t ms;
+    int64_t ms = at - loop_now_ms();
     struct timespec ts = { 0, 0 };
     int sig;
 
-    if (kill_at < 0)
-        return sigwaitinfo(sigs, NULL);
-    ms = kill_at - mono_ms();
     if (ms > 0)
         ts = (struct timespec){ ms / 1000, (long)(ms % 1000) * 1000000L };
     sig = sigtimedwait(sigs, NULL, &ts);
     return sig < 0 && errno == EAGAIN ? 0 : sig;
 }
 
-/* Wait for the child, passing on the signals that end a session; a
- * child that has not gone KEEPER_GRACE_MS after the first is killed.
- * Returns the child's exit status, 128 + signal when killed. */
-static int keep(pid_t child, const sigset_t *sigs)
+/* Wait for the child, passing on the signals that end a session. At
+ * end_at the child gets SIGTERM of the keeper's own accord: a kiosk
+ * blocked writing to a client that reads nothing never comes back to
+ * its loop to see that its time is up. A child that has not gone
+ * KEEPER_GRACE_MS after the first signal is killed. Returns the
+ * child's exit status, 128 + signal when killed. */
+static int keep(pid_t child, const sigset_t *sigs, int64_t end_at)
 {
-    int64_t kill_at = -1;
+    int64_t at = end_at;
+    bool ending = false;
     int status = 0;
 
     for (;;) {
@@ -248,16 +266,19 @@ static int keep(pid_t child, const sigset_t *sigs)
 
         if (p == child || (p < 0 && errno != EINTR))
             break;
-        sig = next_signal(sigs, kill_at);
-        if (sig == 0) {
+        sig = next_signal(sigs, at);
+        if (sig == 0 && ending) {
             kill(child, SIGKILL);
             waitpid(child, &status, 0);
             break;
         }
+        if (sig == 0)
+            sig = SIGTERM; /* the session's time, and more, is over */
         if (sig > 0 && sig != SIGCHLD) {
             kill(child, sig);
-            if (kill_at < 0)
-                kill_at = mono_ms() + KEEPER_GRACE_MS;
+            if (!ending)
+                at = loop_now_ms() + KEEPER_GRACE_MS;
+            ending = true;
         }
     }
     if (WIFSIGNALED(status))
@@ -265,21 +286,15 @@ static int keep(pid_t child, const sigset_t *sigs)
     return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
-/* Fork; the child returns -1 and goes on, the parent keeps it. */
-static int fork_keeper(void)
+/* Fork; the child returns -1 and goes on with dir (the place's session
+ * directory) as its TMPDIR, the parent keeps it until end_at. */
+static int fork_keeper(const char *dir, int64_t end_at)
 {
     static const int ends[] = { SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGCHLD };
-    const char *tmp = getenv("TMPDIR");
-    char dir[CONFIG_PATH_MAX];
     sigset_t sigs, old;
     pid_t keeper = getpid(), child;
     int rc;
 
-    snprintf(dir, sizeof dir, "%s/kiosk-visit.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir)) {
-        fprintf(stderr, "kiosk: %s: %s\n", dir, strerror(errno));
-        return 1;
-    }
     setenv("TMPDIR", dir, 1);
     sigemptyset(&sigs);
     for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++)
@@ -297,9 +312,9 @@ static int fork_keeper(void)
         fprintf(stderr, "kiosk: fork: %s\n", strerror(errno));
         rc = 1;
     } else {
-        rc = keep(child, &sigs);
+        rc = keep(child, &sigs, end_at);
     }
-    nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+    remove_tree(dir);
     return rc;
 }
 
@@ -307,6 +322,7 @@ int visit_begin(struct visit *v, const struct config *cfg, const char *lang,
                 int64_t now)
 {
     int l = lang_from_code(lang ? lang : cfg->language);
+    char dir[CONFIG_PATH_MAX + 40];
     time_t oldest;
 
     visit_init(v, cfg, now);
@@ -318,12 +334,12 @@ int visit_begin(struct visit *v, const struct config *cfg, const char *lang,
         fflush(stdout);
         return EX_USAGE;
     }
-    v->slot_fd = visit_take_slot(cfg, &oldest);
+    v->slot_fd = visit_take_slot(cfg, &oldest, dir, sizeof dir);
     if (v->slot_fd == -1) {
         say_full(cfg, oldest);
         return EX_TEMPFAIL;
     }
     if (v->slot_fd < 0 || set_limits(cfg) != 0)
         return 1;
-    return fork_keeper();
+    return fork_keeper(dir, v->start_ms + v->length_ms + KEEPER_OVERTIME_MS);
 }

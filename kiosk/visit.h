@@ -12,13 +12,17 @@
  *   - resource limits (setrlimit: address space, processes, open files,
  *     CPU seconds) for everything that follows;
  *   - a keeper: the process forks; the parent keeps nothing but the
- *     child's pid and a private directory that becomes the child's
- *     TMPDIR (the demo ledger goes there). When the child ends, however
- *     it ends (normal exit, a signal, SIGKILL), the keeper removes that
- *     directory and exits with the child's status. A hang-up or SIGTERM
- *     reaching the keeper is passed on to the child, which gets
- *     KEEPER_GRACE_MS to finish cleanly before SIGKILL. The child dies
- *     with the keeper (PR_SET_PDEATHSIG).
+ *     child's pid and the place's session directory (slot-N.d beside
+ *     the place's lock file), which becomes the child's TMPDIR (the demo
+ *     ledger goes there). When the child ends, however it ends (normal
+ *     exit, a signal, SIGKILL), the keeper removes that directory and
+ *     exits with the child's status. A hang-up or SIGTERM reaching the
+ *     keeper is passed on to the child, and the keeper sends SIGTERM
+ *     itself KEEPER_OVERTIME_MS after the session's length (whatever the
+ *     child is stuck in); either way the child gets KEEPER_GRACE_MS to
+ *     finish cleanly before SIGKILL. The child dies with the keeper
+ *     (PR_SET_PDEATHSIG); a directory left by a keeper that was killed
+ *     itself is emptied by the next session to take that place.
  *
  * The rest is pure and takes the monotonic time from the caller (the
  * loop): the session ends at [demo] session_length after the start, or
@@ -30,12 +34,14 @@
 #define KIOSK_VISIT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
 #include "kiosk/config.h"
 
 #define KEEPER_GRACE_MS 800   /* a hung-up session is gone within a second */
+#define KEEPER_OVERTIME_MS 5000 /* past session_length, the keeper ends it */
 #define VISIT_COUNTDOWN_S 60  /* the footer counts down this last stretch */
 
 enum visit_end {
@@ -75,12 +81,16 @@ int visit_countdown(const struct visit *v, int64_t now);
  * countdown, or the end), or -1 for never. */
 int64_t visit_wakeup(const struct visit *v, int64_t now);
 
-/* A place among cfg->demo_sessions: open each place's lock file in
- * cfg->demo_slot_dir (made when missing) in turn and keep the first whose
- * lock is free, stamped with the time. Returns its descriptor, -1 when
- * every place is taken (*oldest: the earliest start among them), or -2
- * on an error (reported on stderr). */
-int visit_take_slot(const struct config *cfg, time_t *oldest);
+/* A place among cfg->demo_sessions: open each place's lock file
+ * (slot-N in cfg->demo_slot_dir, made when missing) in turn and keep the
+ * first whose lock is free, stamped with the time. Its session directory
+ * (slot-N.d, written to dir) is then removed with all it holds and made
+ * again, empty and private (0700): only the lock's holder touches it.
+ * Returns the lock's descriptor, -1 when every place is taken (*oldest:
+ * the earliest start among them), or -2 on an error (reported on
+ * stderr). */
+int visit_take_slot(const struct config *cfg, time_t *oldest, char *dir,
+                    size_t dirlen);
 /* Whole minutes, rounded up, until the place taken at oldest frees by
  * its time limit: at least 1, at most the session length. */
 int visit_wait_minutes(const struct config *cfg, time_t oldest, time_t now);

@@ -26,6 +26,11 @@
 
 #define MAX_READERS 16
 #define RETRY_MS 1000
+/* Another program may hold the card for a moment (a desktop's card
+ * daemon, a driver's helper probing it): wait that long for it before the
+ * person's session fails. */
+#define BUSY_TRIES 10
+#define BUSY_MS 100
 #define PNP_READER "\\\\?PnP?\\Notification"
 /* pcsc-lite counts card insertions and removals in the high word of a
  * reader's event state: a change there is a card swapped between two
@@ -54,6 +59,7 @@ struct pcsc {
     bool card_in;
     /* monitor thread only */
     int up;                /* -1 not reported yet, 0 down, 1 up */
+    bool lost;             /* an event did not fit in the pipe */
     DWORD active_count;    /* EVENT_COUNT of the active reader */
     struct watch w;
     /* worker thread only */
@@ -65,12 +71,44 @@ struct pcsc {
     unsigned h_gen;
 };
 
+/*
+ * After a lost event: READER_DOWN, which ends whatever session the loop
+ * thinks there is, then the state as it is now (UP when a reader is
+ * there, CARD_IN when a card is in it, as a new card: a connection made
+ * before is not used again). One write of a few bytes (under PIPE_BUF)
+ * goes in whole or not at all; until it goes in, the monitor keeps trying.
+ */
+static void resync(struct pcsc *p)
+{
+    unsigned char buf[3];
+    size_t n = 0;
+    bool in;
+
+    buf[n++] = PCSC_READER_DOWN;
+    if (p->up == 1)
+        buf[n++] = PCSC_READER_UP;
+    pthread_mutex_lock(&p->mu);
+    in = p->card_in;
+    if (in)
+        p->gen++;
+    pthread_mutex_unlock(&p->mu);
+    if (in && p->up == 1)
+        buf[n++] = PCSC_CARD_IN;
+    if (write(p->pipe[1], buf, n) == (ssize_t)n)
+        p->lost = false;
+}
+
+/* The pipe holds thousands of events: it is full only when the loop has
+ * not read for a long time. Dropping an event then would leave the loop
+ * believing in a card that left, so the loss is made good (resync). */
 static void post(struct pcsc *p, enum pcsc_event ev)
 {
     unsigned char c = (unsigned char)ev;
-    /* A full pipe means the loop is gone; then nobody needs the event. */
-    if (write(p->pipe[1], &c, 1) < 0 && errno != EAGAIN)
-        return;
+
+    if (p->lost)
+        resync(p); /* the state it sends already holds ev */
+    else if (write(p->pipe[1], &c, 1) != 1)
+        p->lost = true;
 }
 
 static bool stopping(struct pcsc *p)
@@ -258,6 +296,8 @@ static void watch(struct pcsc *p, SCARDCONTEXT ctx)
     while (!stopping(p)) {
         LONG rc;
 
+        if (p->lost)
+            resync(p);
         if (relist) {
             if (list_readers(p, ctx) != 0)
                 return;
@@ -265,7 +305,9 @@ static void watch(struct pcsc *p, SCARDCONTEXT ctx)
                 card_out(p);
             report_up(p, p->w.n > 0);
         }
-        rc = SCardGetStatusChange(ctx, INFINITE, p->w.rs, (DWORD)p->w.n + 1);
+        /* While an event waits to be made good, look again each second. */
+        rc = SCardGetStatusChange(ctx, p->lost ? RETRY_MS : INFINITE, p->w.rs,
+                                  (DWORD)p->w.n + 1);
         if (rc == SCARD_E_TIMEOUT)
             continue;
         if (rc == SCARD_E_UNKNOWN_READER) { /* went between list and wait */
@@ -309,6 +351,8 @@ static void *monitor(void *arg)
         p->w.n = 0;
         p->w.rs[0] = (SCARD_READERSTATE){ .szReader = PNP_READER };
         report_up(p, false);
+        if (p->lost)
+            resync(p);
         nap(p, RETRY_MS);
     }
     pthread_mutex_lock(&p->mu);
@@ -360,6 +404,15 @@ static LONG try_connect(struct pcsc *p, const char *reader)
                         &p->proto);
 }
 
+/* Whether the card of generation gen is still in. */
+static bool still_in(struct pcsc *p, unsigned gen)
+{
+    pthread_mutex_lock(&p->mu);
+    bool in = p->card_in && p->gen == gen;
+    pthread_mutex_unlock(&p->mu);
+    return in;
+}
+
 static int connect_card(struct pcsc *p, const char *reader, unsigned gen)
 {
     LONG rc = try_connect(p, reader);
@@ -369,6 +422,12 @@ static int connect_card(struct pcsc *p, const char *reader, unsigned gen)
     if (rc != SCARD_S_SUCCESS && card_rc_of(p, rc) == CARD_IO_ERROR &&
         !p->have_ctx)
         rc = try_connect(p, reader);
+    for (int i = 0; rc == SCARD_E_SHARING_VIOLATION && i < BUSY_TRIES; i++) {
+        nap(p, BUSY_MS);
+        if (!still_in(p, gen))
+            return CARD_GONE;
+        rc = try_connect(p, reader);
+    }
     if (rc != SCARD_S_SUCCESS)
         return card_rc_of(p, rc);
     p->connected = true;

@@ -17,12 +17,16 @@
  * missing the monitor tries again every second. The reader a session uses
  * is the first matching reader that gets a card; other readers are
  * ignored until that card leaves. CARD_IN only follows UP, CARD_OUT only
- * follows CARD_IN.
+ * follows CARD_IN. Should the loop leave the pipe unread until it is full
+ * (thousands of events), nothing is silently lost: as soon as there is
+ * room again (within a second) the monitor reports DOWN, then the state
+ * as it is (UP, and CARD_IN for a card in the reader, as a new card).
  *
  * The card: pcsc_io() connects on the first transmit of a session (T=0 or
  * T=1, whichever the card offers, exclusively, so no other program on the
- * machine can talk to the card while a person's PIN is verified on it)
- * and pcsc_end_session() ends the session with SCardDisconnect(...,
+ * machine can talk to the card while a person's PIN is verified on it;
+ * when another program holds the card, the connect tries again for about
+ * a second before it fails) and pcsc_end_session() ends the session with SCardDisconnect(...,
  * SCARD_RESET_CARD), so a verified PIN never outlives it. Both belong to
  * one thread (the kiosk's worker). Transmit answers CARD_GONE when the
  * session's card has left (even if another card came since) and

@@ -1,7 +1,9 @@
 /*
  * auth_choice.c - how the person shows it is them: the PIN, the face
  * check, a check by staff (what the configuration offers and this person
- * can still use), or, when nothing is left, what to do about a locked PIN.
+ * can still use), or, when nothing is left, what to do about a locked PIN
+ * or, where the PIN is not offered, where else to register. The PIN's
+ * words (its tries, its lock) only where the configuration offers it.
  */
 #include <stdlib.h>
 
@@ -52,20 +54,40 @@ static void draw_locked_other_ways(struct ui *u)
     ui_paras(u, text, role, 3);
 }
 
+/* No PIN at this kiosk, and the face checks used up: no way is left. */
+static void draw_none_left(struct ui *u)
+{
+    const char *const text[] = {
+        _("The face check cannot be used again for this card now, and this "
+          "kiosk has no other way to confirm that it is you."),
+        _("You can register the card at a hospital or pharmacy card reader "
+          "with face recognition, or ask at your municipal office."),
+        _("Please press Esc."),
+    };
+    const enum ui_role role[] = {UI_WARN, UI_TEXT, UI_STRONG};
+
+    ui_paras(u, text, role, 3);
+    ui_gap(u);
+    ui_help(u);
+}
+
 static void draw_choice(struct ui *u)
 {
-    bool others = u->v->auth.alternatives;
+    bool others = u->v->auth.alternatives, pin = u->v->auth.pin_offered;
     int n = u->v->tries_left;
-    char *tries = ui_fmt(ngettext("The PIN can be entered %d more time "
-                                  "before it locks.",
-                                  "The PIN can be entered %d more times "
-                                  "before it locks.", (unsigned long)n), n);
+    char *tries = pin ? ui_fmt(ngettext("The PIN can be entered %d more time "
+                                        "before it locks.",
+                                        "The PIN can be entered %d more "
+                                        "times before it locks.",
+                                        (unsigned long)n), n)
+                      : NULL;
     const char *const text[] = {
         others ? _("Please choose how to confirm that it is you.")
                : _("Please confirm that it is you with your PIN."),
-        _("This is the 4-digit PIN of the user-authentication certificate "
-          "(利用者証明用電子証明書の暗証番号) that you chose when you "
-          "received the card."),
+        pin ? _("This is the 4-digit PIN of the user-authentication "
+                "certificate (利用者証明用電子証明書の暗証番号) that you "
+                "chose when you received the card.")
+            : NULL,
         tries,
         others ? _("A card received without a PIN (顔認証マイナンバーカード) "
                    "can be registered here with one of the other ways below.")
@@ -82,14 +104,19 @@ static void draw_choice(struct ui *u)
 
 void draw_auth_choice(struct ui *u)
 {
-    ui_frame(u, u->v->locked ? _("Your PIN is locked")
-                             : _("How to confirm it is you"));
+    const struct auth_view *a = &u->v->auth;
+    bool locked = u->v->locked && a->pin_offered;
+
+    ui_frame(u, locked ? _("Your PIN is locked")
+                       : _("How to confirm it is you"));
     ui_buttons(u);
     ui_gap(u);
-    if (u->v->locked && u->v->auth.alternatives)
+    if (locked && a->alternatives)
         draw_locked_other_ways(u);
-    else if (u->v->locked)
+    else if (locked)
         draw_locked(u);
+    else if (!a->pin_offered && !a->alternatives)
+        draw_none_left(u);
     else
         draw_choice(u);
 }

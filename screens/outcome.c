@@ -19,42 +19,33 @@ static const char *where_number(void)
              "資格情報のお知らせ your insurer sends you.");
 }
 
-/* After every registration the certificate's date too: the reminder's
- * first sentence (its whole page is one key away). */
-static void draw_done(struct ui *u)
+/* Registered now or before: one page, in the words for each. After every
+ * registration the certificate's date too: the reminder's first sentence
+ * (its whole page is one key away, so a receipt's sentence may take its
+ * room, as it takes the blank row above the words). */
+static void draw_registered(struct ui *u, bool now)
 {
     enum ui_role role[] = {UI_GOOD, UI_TEXT, UI_TEXT, UI_TEXT, UI_STRONG};
+    enum ui_role receipt;
     char *expiry = u->v->has_card ? reminder_headline(&u->v->rem, &role[3])
                                   : NULL;
     const char *const text[] = {
-        _("Your card is registered."),
-        _("From now on you can use your My Number card as your health "
-          "insurance card (マイナ保険証) at hospitals, clinics and "
-          "pharmacies."),
+        now ? _("Your card is registered.")
+            : _("This card is already registered as your health insurance "
+                "card."),
+        now ? _("From now on you can use your My Number card as your health "
+                "insurance card (マイナ保険証) at hospitals, clinics and "
+                "pharmacies.")
+            : _("There is nothing more to do. You can use it at hospitals, "
+                "clinics and pharmacies as it is."),
         where_number(),
         expiry,
         _("Please finish and take your card."),
     };
 
-    ui_paras(u, text, role, 5);
-    free(expiry);
-}
-
-static void draw_already(struct ui *u)
-{
-    enum ui_role role[] = {UI_GOOD, UI_TEXT, UI_TEXT, UI_TEXT, UI_STRONG};
-    char *expiry = u->v->has_card ? reminder_headline(&u->v->rem, &role[3])
-                                  : NULL;
-    const char *const text[] = {
-        _("This card is already registered as your health insurance card."),
-        _("There is nothing more to do. You can use it at hospitals, "
-          "clinics and pharmacies as it is."),
-        where_number(),
-        expiry,
-        _("Please finish and take your card."),
-    };
-
-    ui_paras(u, text, role, 5);
+    if (!ui_print_text(u->v, &receipt))
+        ui_gap(u);
+    ui_print_paras(u, text, role, 5, 3);
     free(expiry);
 }
 
@@ -87,6 +78,7 @@ static void draw_failed(struct ui *u)
     };
     const enum ui_role role[] = {UI_WARN, UI_TEXT};
 
+    ui_gap(u);
     ui_paras(u, text, role, 2);
     ui_gap(u);
     ui_help(u);
@@ -118,12 +110,8 @@ void draw_outcome(struct ui *u)
     }
     ui_frame(u, title);
     ui_buttons(u);
-    ui_gap(u);
-    ui_print_status(u);
-    if (u->v->state == ST_DONE)
-        draw_done(u);
-    else if (u->v->state == ST_ALREADY_REGISTERED)
-        draw_already(u);
-    else
+    if (u->v->state == ST_FAILED)
         draw_failed(u);
+    else
+        draw_registered(u, u->v->state == ST_DONE);
 }

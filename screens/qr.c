@@ -21,12 +21,22 @@
 
 static bool qr_colours;
 
+/* Colour for the code alone, where ui_init_colours() left it off: the
+ * rest of the screen keeps the terminal's own colours (pair 0 as the
+ * default colours, never white on black). */
+static bool start_code_colour(void)
+{
+    return start_color() == OK && use_default_colors() == OK;
+}
+
 void qr_init_colours(void)
 {
-    const char *no_colour = getenv("NO_COLOR");
-
-    /* COLORS is 0 unless ui_init_colours() started colour. */
-    if ((no_colour && *no_colour) || COLORS < 8 || COLOR_PAIRS <= QR_PAIR)
+    /* The code's black and white are what it says, not decoration: a
+     * terminal with colours gets them under NO_COLOR and the monochrome
+     * theme too (which leave colour off, so COLORS is still 0 here).
+     * Reverse video is light on dark only on a dark terminal. */
+    if (!has_colors() || (COLORS == 0 && !start_code_colour()) ||
+        COLORS < 8 || COLOR_PAIRS <= QR_PAIR)
         return;
     /* Bright white where there is one: the lightest light. */
     qr_colours = init_pair(QR_PAIR, COLOR_BLACK,
@@ -85,13 +95,28 @@ int qr_draw(int y, int x, const char *text)
     return 0;
 }
 
-/* The caption, then the address itself for those who type it. */
-static void caption(struct ui *u, const char *url, const char *const *texts,
-                    const enum ui_role *roles, int n)
+#define CAPTION_MAX 8
+
+/* The caption, then the address itself for those who type it. Beside a
+ * code (drawn), the address gives way when the words do not all fit with
+ * it: the code carries it, and a receipt's sentence may need the room. */
+static void caption(struct ui *u, const char *url, bool drawn,
+                    const char *const *texts, const enum ui_role *roles,
+                    int n)
 {
-    ui_paras(u, texts, roles, n);
-    ui_gap(u);
-    ui_para(u, url, UI_STRONG);
+    const char *t[CAPTION_MAX + 1];
+    enum ui_role r[CAPTION_MAX + 1];
+    int m = 0;
+
+    for (; m < n && m < CAPTION_MAX; m++) {
+        t[m] = texts[m];
+        r[m] = roles ? roles[m] : UI_TEXT;
+    }
+    t[m] = url;
+    r[m] = UI_STRONG;
+    if (drawn && ui_paras_rows(u, t, m + 1) > u->ybot - u->y)
+        t[m] = NULL;
+    ui_paras(u, t, r, m + 1);
 }
 
 /* The ordinary frame holds the code on the left of its body. */
@@ -100,10 +125,10 @@ static void in_frame(struct ui *u, const char *title, const char *url,
                      const enum ui_role *roles, int n)
 {
     ui_frame(u, title);
-    qr_draw(u->y, u->bx, url);
+    bool drawn = qr_draw(u->y, u->bx, url) == 0;
     ui_column(u, u->bx + cols + QR_GAP, u->bw - cols - QR_GAP);
     ui_buttons(u);
-    caption(u, url, texts, roles, n);
+    caption(u, url, drawn, texts, roles, n);
 }
 
 static void code_box(int top, int left, int h, int w)
@@ -132,9 +157,9 @@ static void beside_frame(struct ui *u, const char *title, const char *url,
     ui_frame(u, title);
     mvaddch(top, left + bw - 1, ACS_TTEE);
     mvaddch(top + h - 1, left + bw - 1, ACS_BTEE);
-    qr_draw(top + 1 + (h - 2 - rows) / 2, left + 1, url);
+    bool drawn = qr_draw(top + 1 + (h - 2 - rows) / 2, left + 1, url) == 0;
     ui_buttons(u);
-    caption(u, url, texts, roles, n);
+    caption(u, url, drawn, texts, roles, n);
 }
 
 void ui_qr_page(struct ui *u, const char *title, const char *url,
@@ -151,9 +176,6 @@ void ui_qr_page(struct ui *u, const char *title, const char *url,
         /* No room or no way to draw it: the address, written out. */
         ui_frame(u, title);
         ui_buttons(u);
-        if (url)
-            caption(u, url, texts, roles, n);
-        else
-            ui_paras(u, texts, roles, n);
+        caption(u, url, false, texts, roles, n);
     }
 }

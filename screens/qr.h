@@ -5,9 +5,10 @@
  * holds two modules, one above the other, so on a terminal whose cells are
  * about twice as high as wide a module comes out square. Dark modules are
  * dark and light ones light whatever the terminal's own colours: black on
- * white where the terminal has colours, reverse video where it has none
- * or NO_COLOR asks for none (the default colours swapped, which is light
- * on the usual dark terminal). The quiet zone (QR_QUIET modules of light
+ * white wherever the terminal has colours, even under NO_COLOR or the
+ * monochrome theme (the code's colours are its content), and reverse
+ * video only where it has none at all (the default colours swapped,
+ * which is light on the usual dark terminal). The quiet zone (QR_QUIET modules of light
  * on every side) is part of the drawing, so a code can sit next to
  * anything; a 33-module code (version 4) with it is 41 columns by 21 rows.
  *
@@ -47,9 +48,10 @@ int qr_draw(int y, int x, const char *text);
  * the view's buttons. Where the frame's body has the rows for the code,
  * the frame holds both, the code on the left; where it has not (an 80x24
  * terminal), the code takes the left of the terminal from top to bottom
- * in a box of its own and the frame shrinks to the right of it. Where
- * neither fits, or the terminal cannot show a code, the address is
- * written out under the caption. The caller has not called ui_frame().
+ * in a box of its own and the frame shrinks to the right of it. The
+ * address is written out under the caption: always where neither fits or
+ * the terminal cannot show a code, beside the code when the words leave
+ * room for it. The caller has not called ui_frame().
  */
 void ui_qr_page(struct ui *u, const char *title, const char *url,
                 const char *const *texts, const enum ui_role *roles, int n);

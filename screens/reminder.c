@@ -24,7 +24,9 @@ static void status_texts(const struct reminder *r, char **t, enum ui_role *role)
 
     ui_date(exp, sizeof exp, &r->expiry);
     ui_date(from, sizeof from, &r->renew_from);
-    ui_date(until, sizeof until, &r->grace_until);
+    /* Without a grace period, insurance use ended with the certificate. */
+    ui_date(until, sizeof until,
+            r->grace_period ? &r->grace_until : &r->expiry);
     role[0] = r->status == CERT_VALID ? UI_STRONG : UI_WARN;
     role[1] = UI_STRONG;
     switch (r->status) {
@@ -111,19 +113,39 @@ static char *card_expiry(const struct reminder *r)
                     "and %s. The date is printed on the card."), first, last);
 }
 
+/* The sentences, the time line with a blank row on each side, and how
+ * to renew. The time line gives way when they do not all fit (with a
+ * receipt's sentence above them): its dates are in the words too. Then
+ * blank rows where rows are left: before how to renew, then between the
+ * sentences. */
 static void certificate_page(struct ui *u)
 {
     char *t[2] = { NULL, NULL };
     enum ui_role role[2] = { UI_TEXT, UI_TEXT };
 
-    if (u->v->has_card) {
+    if (u->v->has_card)
         status_texts(&u->v->rem, t, role);
-        ui_paras(u, (const char *const *)t, role, 2);
-        ui_gap(u);
-        ui_timeline(u, &u->v->rem);
-        ui_gap(u);
+    const char *const words[3] = { t[0], t[1], how_to_renew() };
+    int room = u->ybot - u->y - ui_print_rows(u) - ui_paras_rows(u, words, 3);
+    int line = u->v->has_card ? ui_timeline_rows(u, &u->v->rem) + 2 : 0;
+
+    if (line > room)
+        line = 0;
+    room -= line;
+    ui_print_status(u);
+    if (u->v->has_card) {
+        ui_para(u, words[0], role[0]);
+        if (room >= (line ? 1 : 2))
+            ui_gap(u);
+        ui_para(u, words[1], role[1]);
+        if (line) {
+            ui_gap(u);
+            ui_timeline(u, &u->v->rem);
+        }
+        if (line || room >= 1)
+            ui_gap(u);
     }
-    ui_para(u, how_to_renew(), UI_TEXT);
+    ui_para(u, words[2], UI_TEXT);
     free(t[0]);
     free(t[1]);
 }
@@ -134,7 +156,7 @@ static void card_page(struct ui *u)
     const char *const t[] = { expiry, card_itself(), moving() };
     const enum ui_role role[] = { UI_STRONG, UI_TEXT, UI_STRONG };
 
-    ui_paras(u, t, role, 3);
+    ui_print_paras(u, t, role, 3, -1);
     free(expiry);
 }
 
@@ -161,7 +183,6 @@ void draw_reminder(struct ui *u)
     ui_frame(u, u->v->page == 0 ? _("When your card's certificate expires")
                                 : _("The card itself"));
     ui_buttons(u);
-    ui_print_status(u);
     if (u->v->page == 0)
         certificate_page(u);
     else

@@ -41,6 +41,10 @@ static int marks(const struct reminder *r, struct mark *m)
         m[0] = opens, m[1] = ends, m[2] = today, m[3] = grace;
         return 4;
     case CERT_LAPSED:
+        if (!r->grace_period) { /* insurance use ended with the expiry */
+            m[0] = ends, m[1] = today;
+            return 2;
+        }
         m[0] = ends, m[1] = grace, m[2] = today;
         return 3;
     }

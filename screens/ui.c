@@ -258,7 +258,9 @@ static void demo_line(struct ui *u, int y)
 
 /* The footer holds what every screen offers: the way out (Esc) and the
  * "Language" button that opens the picker. On the attract screen and in
- * the picker the languages are the screen's own content, in the body. */
+ * the picker the languages are the screen's own content, in the body.
+ * Where the footer is too narrow for the "Language" button whole (the
+ * frame beside a QR code), it joins the body's buttons (ui_buttons). */
 static void footer(struct ui *u)
 {
     int y = u->top + u->h - 1 - footer_rows(u);
@@ -269,7 +271,8 @@ static void footer(struct ui *u)
     if (i >= 0)
         x += ui_button(u, i, y, x) + BUTTON_GAP;
     for (int k = 0; k < u->v->nbuttons; k++)
-        if (u->v->buttons[k].act == ACT_LANGUAGES && !u->drawn[k])
+        if (u->v->buttons[k].act == ACT_LANGUAGES && !u->drawn[k] &&
+            x + ui_button_width(&u->v->buttons[k]) <= u->bx + u->bw)
             x += ui_button(u, k, y, x) + BUTTON_GAP;
     if (x + help_w <= u->bx + u->bw)
         mvaddstr(y, u->bx + u->bw - help_w, help);

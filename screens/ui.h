@@ -23,6 +23,7 @@
 
 #include <curses.h>
 
+#include "kiosk/textfmt.h"
 #include "screens/screen.h"
 
 /* The frame grows with the terminal up to this; beyond it, it is centred
@@ -90,9 +91,12 @@ void ui_para(struct ui *u, const char *text, enum ui_role r);
 /* One blank row, when there is room for it. */
 void ui_gap(struct ui *u);
 /* Paragraphs with a blank row between them when all fit that way, packed
- * together when not. roles may be NULL (all UI_TEXT). */
+ * together when not. roles may be NULL (all UI_TEXT); a NULL text is
+ * left out. */
 void ui_paras(struct ui *u, const char *const *texts,
               const enum ui_role *roles, int n);
+/* Rows those paragraphs need in the current column, packed together. */
+int ui_paras_rows(const struct ui *u, const char *const *texts, int n);
 /* A line centred in the current column at u->y. */
 void ui_centre(struct ui *u, const char *text, enum ui_role r);
 
@@ -123,12 +127,10 @@ int ui_keypad_width(const struct ui *u);
 /* [*][*][ ][ ] for len digits typed of PIN_DIGITS, at u->y. */
 void ui_pin_masks(struct ui *u, int len);
 
-/* A formatted text on the heap (free() it), or NULL: for sentences with
- * numbers and dates, with no fixed buffer to cut them. */
-char *ui_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* A date as the language writes it ("2025-03-04", "2025年3月4日"). */
-void ui_date(char *buf, size_t n, const struct ymd *d);
+/* A formatted text on the heap (free() it), and a date as the language
+ * writes it: kiosk/textfmt.h's, which the printed receipt shares. */
+#define ui_fmt(...) text_fmt(__VA_ARGS__)
+#define ui_date(buf, n, d) text_date(buf, n, d)
 
 /* The screens, one file each; screens.c picks one by view->state. */
 void draw_attract(struct ui *u);

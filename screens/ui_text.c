@@ -1,6 +1,6 @@
 /*
  * ui_text.c - paragraphs wrapped by display width into the body, and the
- * sentences every screen may need (help line, please wait, dates).
+ * sentences every screen may need (help line, please wait).
  *
  * Text goes down from u->y and stops at u->ybot, above the buttons; what
  * does not fit is cut with "..." and reported in u->overflow, never lost
@@ -8,7 +8,6 @@
  */
 #include "screens/ui.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +117,16 @@ void ui_paras(struct ui *u, const char *const *texts,
     }
 }
 
+int ui_paras_rows(const struct ui *u, const char *const *texts, int n)
+{
+    int rows = 0;
+
+    for (int i = 0; i < n; i++)
+        if (texts[i])
+            rows += ui_text_rows(texts[i], u->cw);
+    return rows;
+}
+
 void ui_centre(struct ui *u, const char *text, enum ui_role r)
 {
     int w = layout_width(text);
@@ -145,22 +154,4 @@ void ui_help(struct ui *u)
 void ui_wait(struct ui *u, const char *text)
 {
     ui_centre(u, text, UI_STRONG);
-}
-
-char *ui_fmt(const char *fmt, ...)
-{
-    va_list ap;
-    char *s;
-
-    va_start(ap, fmt);
-    int n = vasprintf(&s, fmt, ap);
-    va_end(ap);
-    return n < 0 ? NULL : s;
-}
-
-void ui_date(char *buf, size_t n, const struct ymd *d)
-{
-    /* TRANSLATORS: a date: year, month, day. Reorder with %1$d %2$d %3$d
-       if your language puts them in another order. */
-    snprintf(buf, n, _("%d-%02d-%02d"), d->y, d->m, d->d);
 }

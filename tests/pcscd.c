@@ -1,27 +1,32 @@
 /*
  * pcscd.c - see pcscd.h.
  */
+#include "tests/test.h"
+
 #include "tests/pcscd.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <winscard.h>
 
-#define SYSTEM_SOCK "/run/pcscd/pcscd.comm"
-#define SYSTEM_PIDFILE "/run/pcscd/pcscd.pid"
+#include "tests/net.h"
+
 #define START_MS 10000
+
+/* Runs "$@" where /run/pcscd is an empty tmpfs (made if missing, as the
+ * pcscd package would). */
+#define PRIVATE_RUN "mkdir -p /run/pcscd && " \
+    "mount -t tmpfs -o mode=0755 kiosk-test /run/pcscd && exec \"$@\""
 
 long long pcscd_now_ms(void)
 {
@@ -36,46 +41,50 @@ void pcscd_sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
-bool pcscd_system_running(void)
+/* The start of a command line that runs the rest in a mount namespace of
+ * its own (owned by a user namespace where this user is not root), with
+ * a private /run/pcscd. Returns the number of words put in argv. */
+static int privately(char **argv)
 {
-    struct sockaddr_un a = { .sun_family = AF_UNIX };
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    bool up;
+    int n = 0;
 
-    if (fd < 0)
-        return false;
-    snprintf(a.sun_path, sizeof a.sun_path, "%s", SYSTEM_SOCK);
-    up = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-    close(fd);
-    return up;
+    argv[n++] = "unshare";
+    argv[n++] = "--mount";
+    argv[n++] = "--propagation";
+    argv[n++] = "private";
+    if (geteuid() != 0)
+        argv[n++] = "--map-root-user";
+    argv[n++] = "sh";
+    argv[n++] = "-c";
+    argv[n++] = PRIVATE_RUN;
+    argv[n++] = "sh"; /* the script's $0 */
+    return n;
 }
 
-static bool port_free(int port)
+bool pcscd_private_possible(void)
 {
-    struct sockaddr_in a = { .sin_family = AF_INET,
-                             .sin_port = htons((uint16_t)port),
-                             .sin_addr.s_addr = htonl(INADDR_ANY) };
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    bool ok;
+    static int known = -1;
+    char *argv[16];
+    int n, st;
+    pid_t pid;
 
-    if (fd < 0)
-        return false;
-    ok = bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
-    close(fd);
-    return ok;
-}
-
-/* Two free ports in a row, away from the default 35963 and the
- * ephemeral range. */
-static int pick_port(void)
-{
-    srand((unsigned)getpid() ^ (unsigned)pcscd_now_ms());
-    for (int i = 0; i < 200; i++) {
-        int port = 20000 + 2 * (rand() % 5000);
-        if (port_free(port) && port_free(port + 1))
-            return port;
+    if (known >= 0)
+        return known;
+    n = privately(argv);
+    argv[n++] = "true";
+    argv[n] = NULL;
+    pid = fork();
+    if (pid == 0) {
+        execvp(argv[0], argv);
+        _exit(127);
     }
-    return -1;
+    known = pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+            WEXITSTATUS(st) == 0;
+    if (!known)
+        fprintf(stderr, "pcscd: this machine does not let pcscd run with a "
+                        "/run/pcscd of its own (unshare --mount%s failed)\n",
+                geteuid() != 0 ? " --map-root-user" : "");
+    return known;
 }
 
 int pcscd_init(struct pcscd *d)
@@ -88,7 +97,7 @@ int pcscd_init(struct pcscd *d)
     }
     snprintf(d->sock, sizeof d->sock, "%s/pcscd.comm", d->dir);
     snprintf(d->conf, sizeof d->conf, "%s/reader.conf.d", d->dir);
-    d->port = pick_port();
+    d->port = net_free_ports(2); /* vpcd's two slots, not its default */
     if (mkdir(d->conf, 0700) != 0 || d->port < 0) {
         fprintf(stderr, "pcscd: cannot prepare %s\n", d->dir);
         return -1;
@@ -136,12 +145,18 @@ static pid_t spawn(char *const argv[], const char *log)
 }
 
 /* One client call starts the socket-activated daemon; wait until it
- * answers (and, with a reader, lists it). */
-static int wake(bool with_reader)
+ * answers (and, with a reader, lists it), or it ends. */
+static int wake(struct pcscd *d, bool with_reader)
 {
     long long end = pcscd_now_ms() + START_MS;
 
     do {
+        if (waitpid(d->pid, NULL, WNOHANG) == d->pid) {
+            fprintf(stderr, "pcscd: ended at its start (%s/pcscd.log)\n",
+                    d->dir);
+            d->pid = 0;
+            return -1;
+        }
         SCARDCONTEXT ctx;
         if (SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx) ==
             SCARD_S_SUCCESS) {
@@ -164,10 +179,17 @@ static int wake(bool with_reader)
 
 int pcscd_start(struct pcscd *d, bool with_reader)
 {
-    char log[256];
-    char *argv[] = { "systemd-socket-activate", "-l", d->sock,
-                     "/usr/sbin/pcscd", "-f", "-c", d->conf, NULL };
+    char log[256], *argv[24];
+    int n = privately(argv);
 
+    argv[n++] = "systemd-socket-activate";
+    argv[n++] = "-l";
+    argv[n++] = d->sock;
+    argv[n++] = "/usr/sbin/pcscd";
+    argv[n++] = "-f";
+    argv[n++] = "-c";
+    argv[n++] = d->conf;
+    argv[n] = NULL;
     if (d->pid || write_conf(d, with_reader) != 0)
         return -1;
     unlink(d->sock); /* a stale one from a killed daemon */
@@ -179,22 +201,7 @@ int pcscd_start(struct pcscd *d, bool with_reader)
     }
     for (int i = 0; i < 100 && access(d->sock, F_OK) != 0; i++)
         pcscd_sleep_ms(20);
-    return wake(with_reader);
-}
-
-/* A killed pcscd leaves its pid file behind; remove it if it is ours. */
-static void remove_stale_pidfile(pid_t pid)
-{
-    FILE *f = fopen(SYSTEM_PIDFILE, "r");
-    long n = 0;
-
-    if (!f)
-        return;
-    if (fscanf(f, "%ld", &n) != 1)
-        n = 0;
-    fclose(f);
-    if (n == (long)pid)
-        unlink(SYSTEM_PIDFILE);
+    return wake(d, with_reader);
 }
 
 void pcscd_stop(struct pcscd *d, int sig)
@@ -202,8 +209,7 @@ void pcscd_stop(struct pcscd *d, int sig)
     if (!d->pid)
         return;
     kill(d->pid, sig);
-    waitpid(d->pid, NULL, 0);
-    remove_stale_pidfile(d->pid);
+    waitpid(d->pid, NULL, 0); /* its /run/pcscd went with it */
     d->pid = 0;
     unlink(d->sock);
 }
@@ -342,6 +348,11 @@ int pcscd_wait_card(bool present, int ms)
     return rc;
 }
 
+static bool starts(const char *line, const char *prefix)
+{
+    return strncmp(line, prefix, strlen(prefix)) == 0;
+}
+
 int vcard_count(const struct vcard *c, const char *prefix)
 {
     FILE *f = fopen(c->log, "r");
@@ -351,8 +362,192 @@ int vcard_count(const struct vcard *c, const char *prefix)
     if (!f)
         return 0;
     while (fgets(line, sizeof line, f))
-        if (strncmp(line, prefix, strlen(prefix)) == 0)
+        if (starts(line, prefix))
             n++;
     fclose(f);
     return n;
+}
+
+bool vcard_wait_line(const struct vcard *c, const char *prefix, int ms)
+{
+    long long end = pcscd_now_ms() + ms;
+
+    while (vcard_count(c, prefix) == 0) {
+        if (pcscd_now_ms() > end)
+            return false;
+        pcscd_sleep_ms(50);
+    }
+    return true;
+}
+
+int vcard_cert_length(const struct vcard *c)
+{
+    FILE *f = fopen(c->log, "r");
+    char line[2048];
+    bool after_read = false;
+    unsigned hh, ll;
+    int len = -1;
+
+    if (!f)
+        return -1;
+    while (len < 0 && fgets(line, sizeof line, f)) {
+        if (after_read && sscanf(line, "< 30 82 %x %x", &hh, &ll) == 2)
+            len = 4 + (int)(hh << 8 | ll);
+        after_read = starts(line, "> 00 B0 00 00");
+    }
+    fclose(f);
+    return len;
+}
+
+int vcard_tries(const struct vcard *c)
+{
+    FILE *f = fopen(c->log, "r");
+    char line[2048];
+    bool after_query = false;
+    unsigned x;
+    int tries = -1;
+
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f)) {
+        if (after_query && sscanf(line, "< 63 C%1x", &x) == 1)
+            tries = (int)x;
+        after_query = strcmp(line, "> 00 20 00 80\n") == 0;
+    }
+    fclose(f);
+    return tries;
+}
+
+int vcard_commands(const struct vcard *c, char cmds[][12], int max)
+{
+    FILE *f = fopen(c->log, "r");
+    char line[2048];
+    int n = 0;
+
+    if (!f)
+        return 0;
+    while (n < max && fgets(line, sizeof line, f))
+        if (starts(line, "> ")) {
+            snprintf(cmds[n], sizeof cmds[n], "%.11s", line + 2);
+            n++;
+        }
+    fclose(f);
+    return n;
+}
+
+/* Whether `then` follows the last `first` in the log now. */
+static bool follows(const struct vcard *c, const char *first,
+                    const char *then)
+{
+    FILE *f = fopen(c->log, "r");
+    char line[2048];
+    bool seen_first = false, found = false;
+
+    if (!f)
+        return false;
+    while (fgets(line, sizeof line, f)) {
+        if (starts(line, first)) {
+            seen_first = true;
+            found = false;
+        } else if (seen_first && starts(line, then)) {
+            found = true;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+bool vcard_line_after(const struct vcard *c, const char *first,
+                      const char *then, int ms)
+{
+    long long end = pcscd_now_ms() + ms;
+
+    while (!follows(c, first, then)) {
+        if (pcscd_now_ms() > end)
+            return false;
+        pcscd_sleep_ms(50);
+    }
+    return true;
+}
+
+static bool last_line_is(const struct vcard *c, const char *want)
+{
+    FILE *f = fopen(c->log, "r");
+    char line[2048], last[2048] = "";
+
+    if (!f)
+        return false;
+    while (fgets(line, sizeof line, f))
+        snprintf(last, sizeof last, "%s", line);
+    fclose(f);
+    return strcmp(last, want) == 0;
+}
+
+bool vcard_ends_with(const struct vcard *c, const char *line, int ms)
+{
+    long long end = pcscd_now_ms() + ms;
+
+    while (!last_line_is(c, line)) {
+        if (pcscd_now_ms() > end)
+            return false;
+        pcscd_sleep_ms(50);
+    }
+    return true;
+}
+
+/* ---- the suite of an end-to-end test program (cmocka) ------------------ */
+
+struct pcscd pcscd_suite;
+static bool suite_skips; /* no namespace for pcscd here, and not under CI */
+
+int pcscd_suite_setup(void **state)
+{
+    const char *ci = getenv("CI");
+    (void)state;
+
+    if (!pcscd_private_possible()) {
+        if (ci && *ci) {
+            print_error("CI is set: these tests must run, and cannot "
+                        "without a private pcscd\n");
+            return -1;
+        }
+        print_message("no private pcscd on this machine: these tests "
+                      "skip\n");
+        suite_skips = true;
+        return 0;
+    }
+    if (pcscd_init(&pcscd_suite) == 0 && pcscd_start(&pcscd_suite, true) == 0)
+        return 0;
+    pcscd_cleanup(&pcscd_suite); /* cmocka skips the teardown */
+    return -1;
+}
+
+int pcscd_suite_teardown(void **state)
+{
+    (void)state;
+    if (!suite_skips)
+        pcscd_cleanup(&pcscd_suite);
+    return 0;
+}
+
+int pcscd_test_setup(void **state)
+{
+    (void)state;
+    return !suite_skips && !pcscd_suite.pid
+               ? pcscd_start(&pcscd_suite, true)
+               : 0;
+}
+
+int pcscd_test_teardown(void **state)
+{
+    (void)state;
+    if (!suite_skips)
+        vcard_stop_all();
+    return 0;
+}
+
+void pcscd_need_stack(void)
+{
+    if (suite_skips)
+        skip();
 }

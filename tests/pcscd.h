@@ -4,16 +4,20 @@
  *
  * The daemon runs on a socket of its own in a private temporary
  * directory (systemd-socket-activate -l SOCK pcscd -f -c CONFDIR), its
- * vpcd reader on a free TCP port, so it never meets a system pcscd; this
+ * vpcd reader on a free TCP port, and in a mount namespace of its own
+ * whose /run/pcscd is an empty tmpfs: its pid file, which pcscd writes
+ * there whatever its socket, is its own, so it never meets a system pcscd
+ * or another test run's pcscd, and they may all run at once. This
  * process's own pcsc-lite calls go to it through PCSCLITE_CSOCK_NAME,
  * which pcscd_init() sets (pcsc-lite reads it once, so one process uses
  * one private directory for its whole life; pcscd may stop and start
  * again in it any number of times). Everything started here is stopped
  * by pid, never by name.
  *
- * Nothing here uses cmocka: functions return 0 or -1 with a message on
- * stderr, so the bench can use them too. SIMCARD_BIN names the card
- * program (default build/jpki-simcard).
+ * Apart from the suite's set-up (pcscd_suite_*, which are cmocka's group
+ * and test fixtures), nothing here uses cmocka: functions return 0 or -1
+ * (or false) with a message on stderr, so the bench can use them too.
+ * SIMCARD_BIN names the card program (default build/jpki-simcard).
  */
 #ifndef TESTS_PCSCD_H
 #define TESTS_PCSCD_H
@@ -38,10 +42,10 @@ struct vcard {
 /* The name vpcd gives its first slot, where the card goes. */
 #define VPCD_READER "Virtual PCD 00 00"
 
-/* True when a pcscd answers on the system socket /run/pcscd/pcscd.comm:
- * then a private one must not run (both would write the same pid file),
- * and the tests say so and skip. */
-bool pcscd_system_running(void);
+/* Whether pcscd can run in a mount namespace of its own here (as root,
+ * or through a user namespace): false, with the reason on stderr, in a
+ * container that forbids both. Asked once; the answer is kept. */
+bool pcscd_private_possible(void);
 
 /* Make the private directory, pick the port, set PCSCLITE_CSOCK_NAME. */
 int pcscd_init(struct pcscd *d);
@@ -77,8 +81,49 @@ void vcard_stop_all(void);
  * (!present) the reader VPCD_READER. 0, or -1 on time-out. */
 int pcscd_wait_card(bool present, int ms);
 
-/* Lines of the card's log that start with prefix ("> " for commands). */
+/*
+ * Reading the card's APDU log: "> HEX" a command, "< HEX" its answer,
+ * "# ..." what happened to the card (removed, reset). A missing log reads
+ * as an empty one.
+ */
+/* Lines that start with prefix ("> " for commands). */
 int vcard_count(const struct vcard *c, const char *prefix);
+/* Wait up to ms for a line that starts with prefix. */
+bool vcard_wait_line(const struct vcard *c, const char *prefix, int ms);
+/* The certificate's whole length from the first READ BINARY's answer
+ * ("< 30 82 HH LL ..."), or -1. */
+int vcard_cert_length(const struct vcard *c);
+/* The tries of the last tries query ("> 00 20 00 80" answered "< 63 Cx"),
+ * or -1. */
+int vcard_tries(const struct vcard *c);
+/* The commands' first four bytes, in order, as "00 A4 04 0C"; how many
+ * (at most max). */
+int vcard_commands(const struct vcard *c, char cmds[][12], int max);
+/* Wait up to ms until a line starting with `then` follows the last line
+ * starting with `first`. */
+bool vcard_line_after(const struct vcard *c, const char *first,
+                      const char *then, int ms);
+/* Wait up to ms until the log's last line is `line` (with its newline). */
+bool vcard_ends_with(const struct vcard *c, const char *line, int ms);
+
+/*
+ * The suite of an end-to-end test program: one private pcscd (with the
+ * reader) for all its tests, pcscd_suite. Where pcscd cannot run in a
+ * namespace of its own, the tests skip with a message, but fail under CI
+ * (the environment variable CI set), where they must run.
+ *
+ *   pcscd_suite_setup / pcscd_suite_teardown: cmocka's group fixtures;
+ *   pcscd_test_setup: a test's set-up: pcscd running again (with the
+ *     reader) if the test before stopped it;
+ *   pcscd_test_teardown: a test's teardown: every card ended;
+ *   pcscd_need_stack: first in every test: skip() when there is no pcscd.
+ */
+extern struct pcscd pcscd_suite;
+int pcscd_suite_setup(void **state);
+int pcscd_suite_teardown(void **state);
+int pcscd_test_setup(void **state);
+int pcscd_test_teardown(void **state);
+void pcscd_need_stack(void);
 
 /* Monotonic milliseconds, and a sleep. */
 long long pcscd_now_ms(void);

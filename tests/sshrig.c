@@ -22,6 +22,8 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "tests/net.h"
+
 #define SSHD "/usr/sbin/sshd"
 #define START_MS 10000
 
@@ -105,22 +107,6 @@ const char *rig_unavailable(void)
     return NULL;
 }
 
-/* A loopback port nobody listens on right now. */
-static int free_port(void)
-{
-    struct sockaddr_in a = { .sin_family = AF_INET };
-    socklen_t len = sizeof a;
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), port = -1;
-
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-        getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-        port = ntohs(a.sin_port);
-    if (fd >= 0)
-        close(fd);
-    return port;
-}
-
 static bool port_open(int port)
 {
     struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
@@ -134,23 +120,50 @@ static bool port_open(int port)
     return ok;
 }
 
-/* The test account: a demo account like make install-demo's, with its
- * home in the rig's directory. A leftover of an interrupted run goes. */
+/* Accounts of rigs whose process has gone without rig_stop() (a test
+ * killed or interrupted): RIG_USER_PREFIX and a pid no longer alive. */
+static void remove_stale_users(struct rig *r)
+{
+    struct passwd *pw;
+    char stale[16][32];
+    int n = 0;
+
+    setpwent();
+    while ((pw = getpwent()) != NULL && n < 16) {
+        size_t k = strlen(RIG_USER_PREFIX);
+        char *end;
+        long pid;
+
+        if (strncmp(pw->pw_name, RIG_USER_PREFIX, k) != 0)
+            continue;
+        pid = strtol(pw->pw_name + k, &end, 10);
+        if (*end == '\0' && pid > 0 && kill((pid_t)pid, 0) != 0 &&
+            errno == ESRCH)
+            snprintf(stale[n++], sizeof stale[0], "%s", pw->pw_name);
+    }
+    endpwent();
+    for (int i = 0; i < n; i++)
+        sh(r, "userdel -f %s >/dev/null 2>&1", stale[i]);
+}
+
+/* The test account, set up by the installer's own code as make
+ * install-demo sets up the real one (DEMO_AUTH=empty), with its home in
+ * the rig's directory and so its slots in <dir>/slots. */
 static int make_user(struct rig *r)
 {
     struct passwd *pw;
 
-    sh(r, "userdel -f %s >/dev/null 2>&1", RIG_USER);
-    if (sh(r, "useradd --no-create-home --home-dir %s --shell %s/demo-shell "
-              "--comment 'kiosk ssh test' %s && passwd -q -d %s",
-           r->dir, r->dir, RIG_USER, RIG_USER) != 0)
+    remove_stale_users(r);
+    if (sh(r, "DEMO_USER=%s DEMO_AUTH=empty DEMO_HOME=%s SYSCONFDIR=%s "
+              "KIOSKLIBDIR=%s tools/install-demo.sh account >/dev/null",
+           r->user, r->dir, r->dir, r->dir) != 0)
         return -1;
-    pw = getpwnam(RIG_USER);
+    pw = getpwnam(r->user);
     if (!pw)
-        return fail(r, "no account %s after useradd", RIG_USER);
+        return fail(r, "no account %s after install-demo.sh", r->user);
     r->uid = pw->pw_uid;
-    return sh(r, "install -d -m 700 -o %s -g $(id -gn %s) %s/slots %s %s/out",
-              RIG_USER, RIG_USER, r->dir, r->tmp, r->dir);
+    return sh(r, "install -d -m 700 -o %s -g $(id -gn %s) %s %s/out",
+              r->user, r->user, r->tmp, r->dir);
 }
 
 /* The drop-in and the demo shell, adapted by the installer's own code. */
@@ -163,7 +176,7 @@ static int adapt(struct rig *r)
               "KIOSKLIBDIR=%s tools/install-demo.sh adapt %s && "
               "cp %s/demo-shell %s/demo-shell.orig && "
               ": > %s/kiosk/demo-authorized-keys",
-           r->dir, RIG_USER, dirname(bindir), r->dir, r->dir, r->dir, r->dir,
+           r->dir, r->user, dirname(bindir), r->dir, r->dir, r->dir, r->dir,
            r->dir, r->dir) != 0)
         return -1;
     return 0;
@@ -190,7 +203,7 @@ static int sshd_config(struct rig *r)
              "SetEnv TMPDIR=%s\n"
              "LogLevel VERBOSE\n"
              "Include %s/sshd-demo.conf\n",
-             r->port, r->dir, RIG_USER, r->tmp, r->dir);
+             r->port, r->dir, r->user, r->tmp, r->dir);
     snprintf(path, sizeof path, "%s/sshd_config", r->dir);
     return write_file(r, path, text, 0644);
 }
@@ -263,7 +276,8 @@ int rig_start(struct rig *r, const char *kiosk_bin, const char *kiosk_conf)
     snprintf(r->tmp, sizeof r->tmp, "%s/tmp", r->dir);
     snprintf(r->conf, sizeof r->conf, "%s/kiosk/kiosk.conf", r->dir);
     snprintf(r->sock, sizeof r->sock, "kiosk-ssh-%d", (int)getpid());
-    r->port = free_port();
+    snprintf(r->user, sizeof r->user, RIG_USER_PREFIX "%d", (int)getpid());
+    r->port = net_free_ports(1);
     if (r->port < 0)
         return fail(r, "no free loopback port");
     if (adapt(r) || make_user(r) || rig_conf(r, kiosk_conf) || sshd_config(r) ||
@@ -287,7 +301,9 @@ void rig_stop(struct rig *r)
         waitpid(r->sshd, &st, 0);
         r->sshd = 0;
     }
-    sh(r, "userdel -f %s >/dev/null 2>&1", RIG_USER);
+    if (r->user[0])
+        sh(r, "userdel -f %s >/dev/null 2>&1", r->user);
+    r->user[0] = '\0';
     if (r->dir[0] && strncmp(r->dir, "/tmp/kiosk-ssh-", 15) == 0)
         sh(r, "rm -rf '%s'", r->dir);
     r->dir[0] = '\0';
@@ -313,7 +329,7 @@ static int connect_after(struct rig *r, const char *win, const char *env,
                  "-o LogLevel=VERBOSE -o SendEnv=LANG -o SendEnv=LC_ALL "
                  "-o SendEnv=LC_CTYPE -t %s %s@127.0.0.1 2>%s/%s.err'",
               r->sock, win, before, r->dir, env, r->port,
-              ssh_args ? ssh_args : "", RIG_USER, r->dir, win);
+              ssh_args ? ssh_args : "", r->user, r->dir, win);
 }
 
 int rig_connect(struct rig *r, const char *win, const char *env,
@@ -464,7 +480,7 @@ static pid_t parent_state(pid_t pid, char *state)
     return (pid_t)ppid;
 }
 
-static pid_t parent_of(pid_t pid)
+pid_t rig_parent(pid_t pid)
 {
     char state;
     return parent_state(pid, &state);
@@ -492,7 +508,7 @@ static uid_t owner(pid_t pid)
 static bool descends_from(pid_t pid, pid_t root)
 {
     for (int depth = 0; depth < 16 && pid > 1; depth++) {
-        pid = parent_of(pid);
+        pid = rig_parent(pid);
         if (pid == root)
             return true;
     }
@@ -547,17 +563,45 @@ int rig_kiosk_procs(const struct rig *r, pid_t *pids, int max)
     return scan(r, true, pids, max);
 }
 
-int rig_tmp_entries(const struct rig *r)
+/* Entries of dir whose names end in suffix ("": all but . and ..). */
+static int entries(const char *dir, const char *suffix)
 {
-    DIR *d = opendir(r->tmp);
+    DIR *d = opendir(dir);
     struct dirent *e;
+    size_t k = strlen(suffix);
     int n = 0;
 
     if (!d)
         return -1;
-    while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+            len >= k && strcmp(e->d_name + len - k, suffix) == 0)
             n++;
+    }
     closedir(d);
     return n;
+}
+
+int rig_session_dirs(const struct rig *r)
+{
+    char slots[128];
+    int in_slots, in_tmp;
+
+    snprintf(slots, sizeof slots, "%s/slots", r->dir);
+    in_slots = entries(slots, ".d");
+    in_tmp = entries(r->tmp, "");
+    return in_slots < 0 || in_tmp < 0 ? -1 : in_slots + in_tmp;
+}
+
+int rig_wait_gone(struct rig *r, const char *win, int ms)
+{
+    long long end = rig_now_ms() + ms;
+
+    while (!rig_client_gone(r, win)) {
+        if (rig_now_ms() >= end)
+            return fail(r, "the client in window %s did not end", win);
+        rig_sleep_ms(20);
+    }
+    return 0;
 }

@@ -3,12 +3,18 @@
  * tests and the bench.
  *
  * rig_start() makes a private directory, a demo account of its own
- * (RIG_USER, with an empty password and the adapted demo-shell as its
- * shell, deleted again by rig_stop()), the drop-in and demo shell adapted
+ * (RIG_USER_PREFIX and the process's pid, so that rigs of tests and
+ * benches running at the same time never share one; with an empty
+ * password and the adapted demo-shell as its shell, deleted again by
+ * rig_stop() or, after a run that ended without it, by the next
+ * rig_start()), the drop-in and demo shell adapted
  * by tools/install-demo.sh, a host key, and starts /usr/sbin/sshd on a
  * free loopback port with a test sshd_config that allows nothing but
- * what the drop-in opens for that account. The sessions get
- * <dir>/tmp as TMPDIR, so that what they leave behind can be seen.
+ * what the drop-in opens for that account. The account is set up by
+ * the installer's own code (tools/install-demo.sh account), with its
+ * home in the private directory and so its slots in <dir>/slots, where
+ * each session's directory is (slot-N.d). The sessions also get
+ * <dir>/tmp as TMPDIR, so that anything written there can be seen.
  *
  * Visitors are real `ssh` clients, each in its own 80x24 tmux window
  * (one private tmux server per rig); a window stays readable after its
@@ -29,13 +35,14 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define RIG_USER "kiosk-e2e-demo"
+#define RIG_USER_PREFIX "kiosk-ssh-"
 
 struct rig {
     char dir[64];        /* /tmp/kiosk-ssh-XXXXXX */
     char tmp[128];       /* the sessions' TMPDIR */
     char conf[128];      /* the kiosk.conf the sessions read */
     char sock[64];       /* the tmux server's -L name */
+    char user[32];       /* the test's demo account */
     char kiosk[4096];    /* the kiosk program, absolute */
     int port;
     pid_t sshd;
@@ -62,7 +69,7 @@ int rig_wrap(struct rig *r, const char *prefix);
 /* Close every visitor's window and wait until their sessions are gone. */
 int rig_reset(struct rig *r);
 
-/* A visitor: `env ssh ... -t RIG_USER@127.0.0.1 ssh_args` in a new
+/* A visitor: `env ssh ... -t USER@127.0.0.1 ssh_args` in a new
  * tmux window named win; env is e.g. "TERM=vt100 LC_ALL=C". */
 int rig_connect(struct rig *r, const char *win, const char *env,
                 const char *ssh_args);
@@ -81,9 +88,11 @@ int rig_wait(struct rig *r, const char *win, const char *text, int ms,
              char *buf, size_t n);
 /* Row and display column of text on the screen in buf; 0 or -1. */
 int rig_find(const char *screen, const char *text, int *row, int *col);
-/* The pid of the window's ssh client, or -1; whether it has ended. */
+/* The pid of the window's ssh client, or -1; whether it has ended;
+ * waiting up to ms for it to end (0, or -1). */
 pid_t rig_client(struct rig *r, const char *win);
 bool rig_client_gone(struct rig *r, const char *win);
+int rig_wait_gone(struct rig *r, const char *win, int ms);
 
 /* Live processes of the sessions: those descended from the rig's sshd
  * (every session's sshd processes, shells, keepers and kiosks) and any
@@ -91,8 +100,12 @@ bool rig_client_gone(struct rig *r, const char *win);
  * kiosk. */
 int rig_session_procs(const struct rig *r);
 int rig_kiosk_procs(const struct rig *r, pid_t *pids, int max);
-/* Entries in the sessions' TMPDIR. */
-int rig_tmp_entries(const struct rig *r);
+/* The parent of pid (from /proc/PID/stat), or -1. */
+pid_t rig_parent(pid_t pid);
+/* The sessions' directories (slot-N.d in the slot directory) and
+ * anything in their TMPDIR: 1 while one session runs, 0 when none does
+ * and none left anything behind. */
+int rig_session_dirs(const struct rig *r);
 
 /* Monotonic milliseconds, and a sleep. */
 long long rig_now_ms(void);

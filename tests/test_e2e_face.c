@@ -427,6 +427,37 @@ static void test_card_pulled_during_face_check(void **state)
     stop(&r);
 }
 
+/* A kiosk that offers the face check alone says nothing of the PIN; with
+ * the checks used up only Esc is left, and the screen says what else the
+ * person can do. */
+static void test_face_only(void **state)
+{
+    static struct rig r;
+    char m[PATH_MAX];
+
+    (void)state;
+    matcher_path(m, "no-match.sh");
+    start(&r, "", "[auth]\nmethods = face\n[face]\ncommand = %s\n", m);
+    to_choice(&r);
+    assert_true(on_screen(&r, "[1] Face check with the camera"));
+    assert_false(on_screen(&r, "PIN can be entered"));
+    assert_false(on_screen(&r, "4-digit PIN"));
+    keys(&r, "1");
+    expect(&r, "face-check", "2 more times");
+    keys(&r, "1");
+    expect(&r, "face-check", "1 more time,");
+    keys(&r, "1");
+    expect(&r, "face-check", "cannot be used again");
+    keys(&r, "1"); /* choose another way: there is none */
+    expect(&r, "auth-choice", "no other way to confirm");
+    assert_true(on_screen(&r, "ask at your municipal office"));
+    assert_false(on_screen(&r, "with your PIN"));
+    assert_false(on_screen(&r, "[1]"));
+    keys(&r, "Escape");
+    expect(&r, "remove-card", NULL);
+    stop(&r);
+}
+
 /* A locked PIN leaves the face check. */
 static void test_locked_pin_face_check(void **state)
 {
@@ -673,6 +704,7 @@ int main(void)
         T(test_face_timeout),
         T(test_face_crash_and_flood),
         T(test_card_pulled_during_face_check),
+        T(test_face_only),
         T(test_locked_pin_face_check),
         T(test_staff_check),
         T(test_wrong_staff_codes),

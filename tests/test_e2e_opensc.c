@@ -9,7 +9,8 @@
  *   pkcs11-tool signs with the user-authentication key after the PIN, and
  *   openssl verifies the signature against that certificate.
  *
- * Skipped, with a message, where a system pcscd is running.
+ * Skipped, with a message, where pcscd cannot have a /run/pcscd of its
+ * own (tests/pcscd.h), but not under CI.
  */
 #include "tests/test.h"
 
@@ -28,41 +29,7 @@
 #define EVENT_MS 8000
 #define AUTH_TOKEN "JPKI (User Authentication PIN)"
 
-static struct pcscd d;
-static bool skip_all;
-
-static int group_setup(void **state)
-{
-    (void)state;
-    if (pcscd_system_running()) {
-        print_message("a system pcscd is running (/run/pcscd/pcscd.comm): "
-                      "these tests need it stopped and skip\n");
-        skip_all = true;
-        return 0;
-    }
-    return pcscd_init(&d) == 0 && pcscd_start(&d, true) == 0 ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    pcscd_cleanup(&d);
-    return 0;
-}
-
-static int test_teardown(void **state)
-{
-    (void)state;
-    if (!skip_all)
-        vcard_stop_all();
-    return 0;
-}
-
-static void need_stack(void)
-{
-    if (skip_all)
-        skip();
-}
+static struct pcscd *const d = &pcscd_suite;
 
 /* Run a shell command line; its output (stdout and stderr) into out. */
 static int run(char *out, size_t cap, const char *fmt, ...)
@@ -88,7 +55,7 @@ static int run(char *out, size_t cap, const char *fmt, ...)
 /* A card in the reader, and pcscd seeing it. */
 static void card_in(struct vcard *c, const char *profile)
 {
-    assert_int_equal(vcard_start(c, &d, "opensc", profile, NULL), 0);
+    assert_int_equal(vcard_start(c, d, "opensc", profile, NULL), 0);
     assert_int_equal(pcscd_wait_card(true, EVENT_MS), 0);
 }
 
@@ -139,10 +106,10 @@ static void test_same_certificate_as_the_kiosk(void **state)
     long olen;
     (void)state;
 
-    need_stack();
+    pcscd_need_stack();
     card_in(&c, "fresh");
     mine = kiosk_read_cert(&len);
-    snprintf(pem, sizeof pem, "%s/opensc-cert.pem", d.dir);
+    snprintf(pem, sizeof pem, "%s/opensc-cert.pem", d->dir);
     assert_int_equal(run(out, sizeof out, "pkcs15-tool --read-certificate 01 "
                          "-o %s", pem), 0);
     theirs = pem_der(pem, &olen);
@@ -174,7 +141,7 @@ static void test_pin_tries(void **state)
     struct vcard c;
     (void)state;
 
-    need_stack();
+    pcscd_need_stack();
     card_in(&c, "fresh");
     assert_int_equal(opensc_tries(), 3);
     vcard_stop(&c);
@@ -194,22 +161,22 @@ static void test_sign_after_pin(void **state)
     FILE *f;
     (void)state;
 
-    need_stack();
+    pcscd_need_stack();
     card_in(&c, "fresh");
     cert = kiosk_read_cert(&len);
     p = cert;
     x = d2i_X509(NULL, &p, (long)len);
     assert_non_null(x);
-    snprintf(cert_pem, sizeof cert_pem, "%s/kiosk-cert.pem", d.dir);
+    snprintf(cert_pem, sizeof cert_pem, "%s/kiosk-cert.pem", d->dir);
     f = fopen(cert_pem, "w");
     assert_non_null(f);
     assert_int_equal(PEM_write_X509(f, x), 1);
     fclose(f);
     X509_free(x);
     free(cert);
-    snprintf(data, sizeof data, "%s/challenge", d.dir);
-    snprintf(sig, sizeof sig, "%s/signature", d.dir);
-    snprintf(pub, sizeof pub, "%s/pub.pem", d.dir);
+    snprintf(data, sizeof data, "%s/challenge", d->dir);
+    snprintf(sig, sizeof sig, "%s/signature", d->dir);
+    snprintf(pub, sizeof pub, "%s/pub.pem", d->dir);
     f = fopen(data, "w");
     assert_non_null(f);
     fputs("a fresh challenge from the test\n", f);
@@ -236,7 +203,7 @@ static void test_wrong_pin_refused(void **state)
     char out[4096];
     (void)state;
 
-    need_stack();
+    pcscd_need_stack();
     card_in(&c, "fresh");
     assert_int_not_equal(run(out, sizeof out, "pkcs11-tool --token-label "
                              "'%s' --login --pin 9999 --sign --mechanism "
@@ -248,7 +215,8 @@ static void test_wrong_pin_refused(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_teardown(f, test_teardown)
+#define T(f) \
+    cmocka_unit_test_setup_teardown(f, pcscd_test_setup, pcscd_test_teardown)
     const struct CMUnitTest tests[] = {
         T(test_same_certificate_as_the_kiosk),
         T(test_pin_tries),
@@ -256,5 +224,6 @@ int main(void)
         T(test_wrong_pin_refused),
     };
     return cmocka_run_group_tests_name("OpenSC as the peer (private pcscd)",
-                                       tests, group_setup, group_teardown);
+                                       tests, pcscd_suite_setup,
+                                       pcscd_suite_teardown);
 }

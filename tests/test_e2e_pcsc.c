@@ -6,8 +6,9 @@
  * reading and signing, pcscd killed and started again, the reader
  * appearing after the kiosk started, and the reader chosen by name.
  *
- * Skipped, with a message, where a system pcscd is running. KIOSK_BIN and
- * SIMCARD_BIN name the programs (default build/kiosk, build/jpki-simcard).
+ * Skipped, with a message, where pcscd cannot have a /run/pcscd of its
+ * own (tests/pcscd.h), but not under CI. KIOSK_BIN and SIMCARD_BIN name
+ * the programs (default build/kiosk, build/jpki-simcard).
  */
 #include "tests/test.h"
 
@@ -26,8 +27,7 @@
 
 #define BACK_MS 5000 /* back in service within 5 s of the reader */
 
-static struct pcscd d;
-static bool skip_all;
+static struct pcscd *const d = &pcscd_suite;
 
 /* One kiosk: its terminal and its files. */
 struct kiosk {
@@ -43,48 +43,14 @@ static const char *kiosk_bin(void)
     return b && *b ? b : "build/kiosk";
 }
 
-static int group_setup(void **state)
-{
-    (void)state;
-    if (pcscd_system_running()) {
-        print_message("a system pcscd is running (/run/pcscd/pcscd.comm): "
-                      "these tests need it stopped and skip\n");
-        skip_all = true;
-        return 0;
-    }
-    return pcscd_init(&d) == 0 && pcscd_start(&d, true) == 0 ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    pcscd_cleanup(&d);
-    return 0;
-}
-
 static struct kiosk *running;
-
-static int test_setup(void **state)
-{
-    (void)state;
-    return !skip_all && !d.pid ? pcscd_start(&d, true) : 0;
-}
 
 static int test_teardown(void **state)
 {
-    (void)state;
     if (running)
         tmux_stop(&running->t);
     running = NULL;
-    if (!skip_all)
-        vcard_stop_all();
-    return 0;
-}
-
-static void need_stack(void)
-{
-    if (skip_all)
-        skip();
+    return pcscd_test_teardown(state);
 }
 
 /* Start the kiosk on the private pcscd, trusting ca, with its own
@@ -98,9 +64,9 @@ static void start_kiosk(struct kiosk *k, const char *ca, const char *conf_text,
 
     if (!realpath(kiosk_bin(), abs))
         fail_msg("no kiosk program at %s", kiosk_bin());
-    snprintf(k->status, sizeof k->status, "%s/status-%d", d.dir, n);
-    snprintf(k->ledger, sizeof k->ledger, "%s/ledger-%d.db", d.dir, n);
-    snprintf(k->conf, sizeof k->conf, "%s/kiosk-%d.conf", d.dir, n);
+    snprintf(k->status, sizeof k->status, "%s/status-%d", d->dir, n);
+    snprintf(k->ledger, sizeof k->ledger, "%s/ledger-%d.db", d->dir, n);
+    snprintf(k->conf, sizeof k->conf, "%s/kiosk-%d.conf", d->dir, n);
     n++;
     f = fopen(k->conf, "w");
     assert_non_null(f);
@@ -109,7 +75,8 @@ static void start_kiosk(struct kiosk *k, const char *ca, const char *conf_text,
     snprintf(cmd, sizeof cmd,
              "env LC_ALL=C.UTF-8 LANGUAGE= PCSCLITE_CSOCK_NAME=%s %s "
              "--config %s --status-file %s --ledger %s --trust %s --lang en %s",
-             d.sock, abs, k->conf, k->status, k->ledger, ca, args ? args : "");
+             d->sock, abs, k->conf, k->status, k->ledger, ca,
+             args ? args : "");
     tmux_start(&k->t, k->status, cmd);
     running = k;
 }
@@ -142,53 +109,6 @@ static void menu_to_pin(struct kiosk *k)
     tmux_expect(&k->t, "pin", NULL);
 }
 
-/* The certificate's length from the card's first READ answer
- * ("< 30 82 HH LL ..."), or -1. */
-static int cert_length(const struct vcard *c)
-{
-    FILE *f = fopen(c->log, "r");
-    char line[2048];
-    bool after_read = false;
-    unsigned hh, ll;
-    int len = -1;
-
-    assert_non_null(f);
-    while (len < 0 && fgets(line, sizeof line, f)) {
-        if (after_read && sscanf(line, "< 30 82 %x %x", &hh, &ll) == 2)
-            len = 4 + (int)(hh << 8 | ll);
-        after_read = strncmp(line, "> 00 B0 00 00", 13) == 0;
-    }
-    fclose(f);
-    return len;
-}
-
-/* Whether a line starting with `then` follows the last line starting with
- * `first` in the card's log, waiting up to 2 s for it. */
-static bool line_after(const struct vcard *c, const char *first,
-                       const char *then)
-{
-    for (int i = 0; i < 40; i++) {
-        FILE *f = fopen(c->log, "r");
-        char line[2048];
-        bool seen_first = false, found = false;
-
-        assert_non_null(f);
-        while (fgets(line, sizeof line, f)) {
-            if (strncmp(line, first, strlen(first)) == 0) {
-                seen_first = true;
-                found = false;
-            } else if (seen_first && strncmp(line, then, strlen(then)) == 0) {
-                found = true;
-            }
-        }
-        fclose(f);
-        if (found)
-            return true;
-        pcscd_sleep_ms(50);
-    }
-    return false;
-}
-
 static void test_happy_path(void **state)
 {
     struct kiosk k;
@@ -196,8 +116,8 @@ static void test_happy_path(void **state)
     int len, apdus;
     (void)state;
 
-    need_stack();
-    assert_int_equal(vcard_start(&c, &d, "happy", "fresh", NULL), 0);
+    pcscd_need_stack();
+    assert_int_equal(vcard_start(&c, d, "happy", "fresh", NULL), 0);
     vcard_pull(&c); /* the kiosk starts with no card in */
     start_kiosk(&k, c.ca, NULL, NULL);
     tmux_expect(&k.t, "attract", "My Number");
@@ -205,7 +125,7 @@ static void test_happy_path(void **state)
     tmux_expect(&k.t, "menu", "Register");
     /* From card-in to the menu: SELECT AP, SELECT EF 000A, one READ per
      * 256 bytes, SELECT EF 0018, the tries query; nothing else. */
-    len = cert_length(&c);
+    len = vcard_cert_length(&c);
     apdus = vcard_count(&c, "> ");
     print_message("card-in to menu: %d APDUs for a %d-byte certificate "
                   "(limit %d)\n", apdus, len, 4 + (len + 255) / 256);
@@ -223,7 +143,7 @@ static void test_happy_path(void **state)
     tmux_expect(&k.t, "remove-card", NULL);
     /* The session ended with a reset of the card: the verified PIN went;
      * and the card, still in, is not taken for a new one. */
-    assert_true(line_after(&c, "> 80 2A", "# reset"));
+    assert_true(vcard_line_after(&c, "> 80 2A", "# reset", 2000));
     pcscd_sleep_ms(1000);
     tmux_expect_within(&k.t, "remove-card", NULL, 100);
     vcard_pull(&c);
@@ -237,8 +157,8 @@ static void test_wrong_pin(void **state)
     struct vcard c;
     (void)state;
 
-    need_stack();
-    assert_int_equal(vcard_start(&c, &d, "wrong", "fresh", NULL), 0);
+    pcscd_need_stack();
+    assert_int_equal(vcard_start(&c, d, "wrong", "fresh", NULL), 0);
     start_kiosk(&k, c.ca, NULL, NULL);
     menu_to_pin(&k);
     tmux_type_pin(&k.t, "9999");
@@ -250,17 +170,6 @@ static void test_wrong_pin(void **state)
     assert_int_equal(vcard_count(&c, "> 00 20 00 80 04"), 2);
     vcard_stop(&c);
     tmux_expect(&k.t, "attract", NULL);
-}
-
-/* Wait up to 15 s for a line starting with `what` in the card's log. */
-static void wait_for_line(const struct vcard *c, const char *what)
-{
-    for (int i = 0; i < 300; i++) {
-        if (vcard_count(c, what) > 0)
-            return;
-        pcscd_sleep_ms(50);
-    }
-    fail_msg("no \"%s\" in %s", what, c->log);
 }
 
 /* Back in service within 5 s: attract, or on to reading the card that
@@ -288,7 +197,7 @@ static void count_apdus(int *reading, int *total)
     struct kiosk k;
     struct vcard c;
 
-    assert_int_equal(vcard_start(&c, &d, "count", "fresh", NULL), 0);
+    assert_int_equal(vcard_start(&c, d, "count", "fresh", NULL), 0);
     start_kiosk(&k, c.ca, NULL, NULL);
     tmux_expect(&k.t, "menu", NULL);
     *reading = vcard_count(&c, "> ");
@@ -300,25 +209,6 @@ static void count_apdus(int *reading, int *total)
     tmux_expect(&k.t, "attract", NULL);
     tmux_stop(&k.t);
     running = NULL;
-}
-
-/* The card's answer to the last tries query ("< 63 C3" -> 3), or -1. */
-static int tries_read(const struct vcard *c)
-{
-    FILE *f = fopen(c->log, "r");
-    char line[2048];
-    bool after_query = false;
-    unsigned x;
-    int tries = -1;
-
-    assert_non_null(f);
-    while (fgets(line, sizeof line, f)) {
-        if (after_query && sscanf(line, "< 63 C%1x", &x) == 1)
-            tries = (int)x;
-        after_query = strcmp(line, "> 00 20 00 80\n") == 0;
-    }
-    fclose(f);
-    return tries;
 }
 
 /*
@@ -334,7 +224,7 @@ static void test_card_pulled_at_every_apdu(void **state)
     int reading = 0, total = 0;
     (void)state;
 
-    need_stack();
+    pcscd_need_stack();
     count_apdus(&reading, &total);
     print_message("pulling the card at each of %d APDUs (%d to read it)\n",
                   total, reading);
@@ -346,18 +236,19 @@ static void test_card_pulled_at_every_apdu(void **state)
         bool wrong = n <= reading + 2; /* up to the VERIFY: a wrong PIN */
 
         snprintf(arg, sizeof arg, "--pull-after %d", n);
-        assert_int_equal(vcard_start(&c, &d, "pull", "fresh", arg), 0);
+        assert_int_equal(vcard_start(&c, d, "pull", "fresh", arg), 0);
         start_kiosk(&k, c.ca, NULL, NULL);
         if (n > reading) {
             menu_to_pin(&k);
             tmux_type_pin(&k.t, wrong ? "9999" : "1234");
         }
-        wait_for_line(&c, "# removed"); /* pulled */
+        if (!vcard_wait_line(&c, "# removed", 15000)) /* pulled */
+            fail_msg("the card was never pulled (%s)", c.log);
         tmux_expect(&k.t, "attract", NULL);
         assert_int_equal(vcard_count(&c, "> "), n); /* nothing after */
         vcard_insert(&c);
         tmux_expect(&k.t, "menu", NULL);
-        assert_int_equal(tries_read(&c), n == reading + 2 ? 2 : 3);
+        assert_int_equal(vcard_tries(&c), n == reading + 2 ? 2 : 3);
         menu_to_pin(&k);
         tmux_expect(&k.t, "pin", n == reading + 2 ? "2 more times"
                                                   : "3 more times");
@@ -378,14 +269,14 @@ static void test_pcscd_killed_and_restarted(void **state)
     struct vcard c;
     (void)state;
 
-    need_stack();
-    assert_int_equal(vcard_start(&c, &d, "kill", "fresh", NULL), 0);
+    pcscd_need_stack();
+    assert_int_equal(vcard_start(&c, d, "kill", "fresh", NULL), 0);
     start_kiosk(&k, c.ca, NULL, NULL);
     menu_to_pin(&k);
     tmux_keys(&k.t, "1");
-    pcscd_stop(&d, SIGKILL);
+    pcscd_stop(d, SIGKILL);
     tmux_expect(&k.t, "out-of-service", "Out of service");
-    assert_int_equal(pcscd_start(&d, true), 0);
+    assert_int_equal(pcscd_start(d, true), 0);
     expect_back(&k);
     tmux_expect(&k.t, "menu", NULL);
     menu_to_pin(&k);
@@ -404,16 +295,16 @@ static void test_reader_appears_after_start(void **state)
     struct vcard c;
     (void)state;
 
-    need_stack();
-    pcscd_stop(&d, SIGTERM);
-    assert_int_equal(vcard_start(&c, &d, "late", "fresh", NULL), 0);
+    pcscd_need_stack();
+    pcscd_stop(d, SIGTERM);
+    assert_int_equal(vcard_start(&c, d, "late", "fresh", NULL), 0);
     start_kiosk(&k, c.ca, NULL, NULL);
     tmux_expect(&k.t, "out-of-service", NULL);
-    assert_int_equal(pcscd_start(&d, false), 0);
+    assert_int_equal(pcscd_start(d, false), 0);
     pcscd_sleep_ms(2000);
     tmux_expect_within(&k.t, "out-of-service", NULL, 100);
-    pcscd_stop(&d, SIGTERM);
-    assert_int_equal(pcscd_start(&d, true), 0);
+    pcscd_stop(d, SIGTERM);
+    assert_int_equal(pcscd_start(d, true), 0);
     expect_back(&k);
     tmux_expect(&k.t, "menu", NULL); /* the card was waiting */
     vcard_stop(&c);
@@ -429,8 +320,8 @@ static void test_reader_by_name(void **state)
                                "[reader]\nname = RC-S300\n";
     (void)state;
 
-    need_stack();
-    assert_int_equal(vcard_start(&c, &d, "name", "fresh", NULL), 0);
+    pcscd_need_stack();
+    assert_int_equal(vcard_start(&c, d, "name", "fresh", NULL), 0);
     start_kiosk(&k, c.ca, conf, NULL);
     tmux_expect(&k.t, "out-of-service", NULL); /* no such reader */
     tmux_stop(&k.t);
@@ -454,10 +345,10 @@ static void test_no_trust_anchor(void **state)
     int rc;
     (void)state;
 
-    need_stack();
+    pcscd_need_stack();
     snprintf(cmd, sizeof cmd, "env LC_ALL=C.UTF-8 LANGUAGE= "
              "PCSCLITE_CSOCK_NAME=%s %s --config /dev/null --ledger "
-             "%s/x.db --lang en 2>&1", d.sock, kiosk_bin(), d.dir);
+             "%s/x.db --lang en 2>&1", d->sock, kiosk_bin(), d->dir);
     p = popen(cmd, "r");
     assert_non_null(p);
     n = fread(out, 1, sizeof out - 1, p);
@@ -469,7 +360,8 @@ static void test_no_trust_anchor(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, test_setup, test_teardown)
+#define T(f) \
+    cmocka_unit_test_setup_teardown(f, pcscd_test_setup, test_teardown)
     const struct CMUnitTest tests[] = {
         T(test_happy_path),
         T(test_wrong_pin),
@@ -481,5 +373,6 @@ int main(void)
     };
     setlocale(LC_ALL, "C.UTF-8");
     return cmocka_run_group_tests_name("the kiosk on a private pcscd (tmux)",
-                                       tests, group_setup, group_teardown);
+                                       tests, pcscd_suite_setup,
+                                       pcscd_suite_teardown);
 }

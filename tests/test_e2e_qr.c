@@ -8,7 +8,7 @@
  * and two high, the half blocks' upper and lower halves in the
  * foreground colour and the rest in the background colour, reverse video
  * swapping the two, the default colours those of a dark terminal (light
- * text on black). Letters are painted as their background, which only
+ * text on black) unless a test picks a light one. Letters are painted as their background, which only
  * takes noise away. zbarimg must then find exactly one code on the
  * screen and read the exact URL. Receipts are printed to a directory
  * (file:DIR) and read back with tests/escpos.c.
@@ -37,6 +37,14 @@
 
 #define DEFAULT_FG 229 /* a dark terminal: light grey text ... */
 #define DEFAULT_BG 0   /* ... on black */
+#define LIGHT_FG 0     /* a light terminal: black text ... */
+#define LIGHT_BG 255   /* ... on white */
+
+/* The terminal's own colours, as luma, for what the kiosk leaves at the
+ * default. */
+static struct {
+    int fg, bg;
+} terminal = { DEFAULT_FG, DEFAULT_BG };
 
 struct kiosk {
     struct tmux t;
@@ -52,9 +60,10 @@ static const char *kiosk_bin(void)
     return b && *b ? b : "build/kiosk";
 }
 
-/* Start the kiosk with args and, when conf is not NULL, a configuration
- * file holding conf. */
-static void start(struct kiosk *k, const char *args, const char *conf)
+/* Start the kiosk with the environment env ("NAME=value ..."), args and,
+ * when conf is not NULL, a configuration file holding conf. */
+static void start_env(struct kiosk *k, const char *env, const char *args,
+                      const char *conf)
 {
     char bin[1024], cmd[4096], conf_arg[256] = "";
 
@@ -73,11 +82,16 @@ static void start(struct kiosk *k, const char *args, const char *conf)
         snprintf(conf_arg, sizeof conf_arg, "--config %s", path);
     }
     snprintf(cmd, sizeof cmd,
-             "env LC_ALL=C.UTF-8 LANGUAGE= %s --demo --status-file %s "
+             "env LC_ALL=C.UTF-8 LANGUAGE= %s %s --demo --status-file %s "
              "--ledger %s/ledger.db %s %s",
-             bin, k->status, k->dir, conf_arg, args);
+             env, bin, k->status, k->dir, conf_arg, args);
     tmux_start(&k->t, k->status, cmd);
     tmux_expect(&k->t, "attract", NULL);
+}
+
+static void start(struct kiosk *k, const char *args, const char *conf)
+{
+    start_env(k, "", args, conf);
 }
 
 static void stop(struct kiosk *k)
@@ -194,8 +208,8 @@ static size_t escape(const char *s, struct pen *pen)
 /* Paint one cell: the glyph's dark halves in the pen's foreground. */
 static void paint(struct grey *g, int x, int y, wchar_t wc, const struct pen *pen)
 {
-    int fg = pen->fg < 0 ? DEFAULT_FG : pen->fg;
-    int bg = pen->bg < 0 ? DEFAULT_BG : pen->bg;
+    int fg = pen->fg < 0 ? terminal.fg : pen->fg;
+    int bg = pen->bg < 0 ? terminal.bg : pen->bg;
     bool top = wc == 0x2580 || wc == 0x2588, bottom = wc == 0x2584 || wc == 0x2588;
 
     if (pen->reverse) {
@@ -218,7 +232,7 @@ static struct grey picture(const char *cap, int cols, int rows)
     int x = 0, y = 0;
 
     assert_non_null(g.px);
-    memset(g.px, DEFAULT_BG, (size_t)cols * rows * 2);
+    memset(g.px, terminal.bg, (size_t)cols * rows * 2);
     memset(&ms, 0, sizeof ms);
     for (const char *s = cap; *s && y < rows;) {
         size_t used = escape(s, &pen);
@@ -454,17 +468,44 @@ static void test_larger_terminal(void **state)
     stop(&k);
 }
 
-/* No colours: reverse video keeps dark modules dark. */
-static void test_monochrome(void **state)
+/* The reminder's code for a renew card, the kiosk started with env. */
+static void renew_code(const char *env, const char *conf)
 {
     struct kiosk k;
-    (void)state;
-    start(&k, "--lang en --demo-card renew", "[display]\ntheme = monochrome\n");
+
+    start_env(&k, env, "--lang en --demo-card renew", conf);
     keys(&k, "F2");
     tmux_expect(&k.t, "menu", NULL);
     keys(&k, "2");
     reminder_code(&k);
     stop(&k);
+}
+
+/* The monochrome theme and NO_COLOR leave the code its black and white:
+ * it reads on a light terminal too, where reverse video would turn it
+ * inside out. */
+static void test_monochrome(void **state)
+{
+    (void)state;
+    renew_code("", "[display]\ntheme = monochrome\n");
+    terminal.fg = LIGHT_FG, terminal.bg = LIGHT_BG;
+    renew_code("NO_COLOR=1", NULL);
+    renew_code("", "[display]\ntheme = monochrome\n");
+}
+
+static int dark_terminal(void **state)
+{
+    (void)state;
+    terminal.fg = DEFAULT_FG, terminal.bg = DEFAULT_BG;
+    return 0;
+}
+
+/* A terminal with no colours at all: reverse video keeps dark modules
+ * dark (on the usual dark terminal; nothing can on a light one). */
+static void test_no_colours_at_all(void **state)
+{
+    (void)state;
+    renew_code("TERM=vt220", NULL);
 }
 
 /* The codes carry the configured addresses. */
@@ -606,7 +647,8 @@ int main(void)
         cmocka_unit_test(test_done_and_reminder_fresh_card),
         cmocka_unit_test(test_info_screens),
         cmocka_unit_test(test_larger_terminal),
-        cmocka_unit_test(test_monochrome),
+        cmocka_unit_test_teardown(test_monochrome, dark_terminal),
+        cmocka_unit_test(test_no_colours_at_all),
         cmocka_unit_test(test_configured_urls),
         cmocka_unit_test(test_receipt_printed),
         cmocka_unit_test(test_printer_trouble),

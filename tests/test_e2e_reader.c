@@ -4,17 +4,25 @@
  * simulated card (build/jpki-simcard) in it. Events for readers and cards
  * coming and going (pcscd killed and started again included), reading in
  * the fewest APDUs, the reset at the end of a session, exclusive access,
- * a card pulled in the middle of a command, and --reader's choice.
+ * another program holding the card for a moment, a card pulled in the
+ * middle of a command, events the loop left unread, and --reader's choice.
  *
- * Skipped, with a message, where a system pcscd is running.
+ * Skipped, with a message, where pcscd cannot have a /run/pcscd of its
+ * own (tests/pcscd.h), but not under CI.
  */
 #include "tests/test.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <winscard.h>
 
@@ -26,38 +34,7 @@
 #define EVENT_MS 8000
 #define BACK_MS 5000 /* back in service within 5 s of the reader */
 
-static struct pcscd d;
-static bool skip_all;
-
-static int group_setup(void **state)
-{
-    (void)state;
-    if (pcscd_system_running()) {
-        print_message("a system pcscd is running (/run/pcscd/pcscd.comm): "
-                      "these tests need it stopped and skip\n");
-        skip_all = true;
-        return 0;
-    }
-    return pcscd_init(&d) == 0 && pcscd_start(&d, true) == 0 ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    pcscd_cleanup(&d);
-    return 0;
-}
-
-/* Every test starts with pcscd up, the reader there and no card. */
-static int test_setup(void **state)
-{
-    (void)state;
-    if (skip_all)
-        return 0;
-    if (!d.pid)
-        return pcscd_start(&d, true);
-    return 0;
-}
+static struct pcscd *const d = &pcscd_suite;
 
 /* The backends a test started, so a failed one leaves none holding the
  * card (a session is exclusive). */
@@ -76,23 +53,63 @@ static struct pcsc *start(const char *match)
     return p;
 }
 
+/* Another program on the machine, holding the card exclusively; the
+ * teardown lets go of it after a failed test. */
+static struct holder {
+    SCARDCONTEXT ctx;
+    SCARDHANDLE h;
+    bool held;
+    pthread_t thread;
+    bool threaded;
+} o;
+
+static void hold(void)
+{
+    DWORD proto;
+
+    assert_int_equal(SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL,
+                                           &o.ctx), SCARD_S_SUCCESS);
+    o.held = true;
+    assert_int_equal(SCardConnect(o.ctx, VPCD_READER, SCARD_SHARE_EXCLUSIVE,
+                                  SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
+                                  &o.h, &proto), SCARD_S_SUCCESS);
+}
+
+static void release(void)
+{
+    if (!o.held)
+        return;
+    SCardDisconnect(o.h, SCARD_LEAVE_CARD);
+    SCardReleaseContext(o.ctx);
+    o.held = false;
+}
+
+/* The holder's thread: lets the card go after 300 ms. */
+static void *release_soon(void *arg)
+{
+    (void)arg;
+    pcscd_sleep_ms(300);
+    release();
+    return NULL;
+}
+
+static void release_all(void)
+{
+    if (o.threaded)
+        pthread_join(o.thread, NULL);
+    o.threaded = false;
+    release();
+}
+
 /* Whatever a failed test left running goes before the next. */
 static int test_teardown(void **state)
 {
-    (void)state;
+    release_all();
     for (size_t i = 0; i < sizeof started / sizeof started[0]; i++) {
         pcsc_stop(started[i]);
         started[i] = NULL;
     }
-    if (!skip_all)
-        vcard_stop_all();
-    return 0;
-}
-
-static void need_stack(void)
-{
-    if (skip_all)
-        skip();
+    return pcscd_test_teardown(state);
 }
 
 /* The next event within ms, or -1. */
@@ -124,7 +141,7 @@ static void expect_no_event(struct pcsc *p, int ms)
 
 static void start_card(struct vcard *c, const char *extra)
 {
-    assert_int_equal(vcard_start(c, &d, "card", "fresh", extra), 0);
+    assert_int_equal(vcard_start(c, d, "card", "fresh", extra), 0);
 }
 
 static void test_reader_and_card_events(void **state)
@@ -133,7 +150,7 @@ static void test_reader_and_card_events(void **state)
     struct pcsc *p;
     (void)state;
 
-    need_stack();
+    pcscd_need_stack();
     p = start(NULL);
     expect_event(p, PCSC_READER_UP, EVENT_MS);
     expect_no_event(p, 300);
@@ -148,23 +165,6 @@ static void test_reader_and_card_events(void **state)
     expect_no_event(p, 300);
 }
 
-/* The APDU headers the card saw, in order, as "00 A4 04 0C" strings. */
-static int read_commands(const struct vcard *c, char cmds[][12], int max)
-{
-    FILE *f = fopen(c->log, "r");
-    char line[2048];
-    int n = 0;
-
-    assert_non_null(f);
-    while (fgets(line, sizeof line, f) && n < max)
-        if (line[0] == '>') {
-            snprintf(cmds[n], sizeof cmds[n], "%.11s", line + 2);
-            n++;
-        }
-    fclose(f);
-    return n;
-}
-
 static void test_read_in_fewest_apdus(void **state)
 {
     struct vcard c;
@@ -176,7 +176,7 @@ static void test_read_in_fewest_apdus(void **state)
     char cmds[64][12];
     (void)state;
 
-    need_stack();
+    pcscd_need_stack();
     p = start(NULL);
     expect_event(p, PCSC_READER_UP, EVENT_MS);
     start_card(&c, NULL);
@@ -186,7 +186,7 @@ static void test_read_in_fewest_apdus(void **state)
     assert_int_equal(tries, 3);
     assert_true(len > 256);
     reads = (int)((len + 255) / 256);
-    n = read_commands(&c, cmds, 64);
+    n = vcard_commands(&c, cmds, 64);
     print_message("certificate of %zu bytes read in %d APDUs\n", len, n);
     assert_int_equal(n, 2 + reads + 2);
     assert_string_equal(cmds[0], "00 A4 04 0C"); /* the JPKI application */
@@ -203,24 +203,6 @@ static void test_read_in_fewest_apdus(void **state)
     vcard_stop(&c);
 }
 
-/* The last line of the card's log, waiting up to 2 s for `want`. */
-static bool log_ends_with(const struct vcard *c, const char *want)
-{
-    for (int i = 0; i < 40; i++) {
-        FILE *f = fopen(c->log, "r");
-        char line[2048], last[2048] = "";
-        if (f) {
-            while (fgets(line, sizeof line, f))
-                snprintf(last, sizeof last, "%s", line);
-            fclose(f);
-        }
-        if (strcmp(last, want) == 0)
-            return true;
-        pcscd_sleep_ms(50);
-    }
-    return false;
-}
-
 static void test_session_ends_with_reset(void **state)
 {
     struct vcard c;
@@ -234,7 +216,7 @@ static void test_session_ends_with_reset(void **state)
     size_t siglen;
     (void)state;
 
-    need_stack();
+    pcscd_need_stack();
     p = start(NULL);
     expect_event(p, PCSC_READER_UP, EVENT_MS);
     start_card(&c, NULL);
@@ -248,7 +230,7 @@ static void test_session_ends_with_reset(void **state)
     assert_int_equal(jpki_sign(&io, di, sizeof di, sig, sizeof sig, &siglen),
                      JPKI_OK); /* the PIN is verified now */
     pcsc_end_session(p);
-    assert_true(log_ends_with(&c, "# reset\n")); /* SCARD_RESET_CARD */
+    assert_true(vcard_ends_with(&c, "# reset\n", 2000)); /* SCARD_RESET_CARD */
     expect_no_event(p, 1000); /* a reset is not a new card */
     /* The next session cannot sign on that PIN: not even before a SELECT
      * of the application, which would drop it too. */
@@ -276,7 +258,7 @@ static void test_session_is_exclusive(void **state)
     DWORD proto;
     (void)state;
 
-    need_stack();
+    pcscd_need_stack();
     p = start(VPCD_READER);
     expect_event(p, PCSC_READER_UP, EVENT_MS);
     start_card(&c, NULL);
@@ -297,6 +279,132 @@ static void test_session_is_exclusive(void **state)
     vcard_stop(&c);
 }
 
+/* Held for a moment: the session waits for the card and goes on; held
+ * for good: the session fails (it does not hang), and works once the
+ * other program has let go. Neither counts as the card leaving. */
+static void test_card_held_by_another_program(void **state)
+{
+    struct vcard c;
+    struct pcsc *p;
+    struct card_io io;
+    long long t0;
+    (void)state;
+
+    pcscd_need_stack();
+    p = start(NULL);
+    expect_event(p, PCSC_READER_UP, EVENT_MS);
+    start_card(&c, NULL);
+    expect_event(p, PCSC_CARD_IN, EVENT_MS);
+    io = pcsc_io(p);
+    hold();
+    assert_int_equal(pthread_create(&o.thread, NULL, release_soon, NULL), 0);
+    o.threaded = true;
+    t0 = pcscd_now_ms();
+    assert_int_equal(jpki_select_ap(&io), JPKI_OK);
+    print_message("the card, held by another program, was ours after "
+                  "%lld ms\n", pcscd_now_ms() - t0);
+    release_all();
+    pcsc_end_session(p);
+    hold();
+    assert_int_equal(jpki_select_ap(&io), JPKI_IO);
+    release();
+    assert_int_equal(jpki_select_ap(&io), JPKI_OK);
+    assert_int_equal(vcard_count(&c, "> 00 A4 04 0C"), 2);
+    expect_no_event(p, 300);
+    pcsc_end_session(p);
+    vcard_stop(&c);
+}
+
+/* The write end of the backend's event pipe: the other descriptor of
+ * this process on the same pipe, open for writing. */
+static int pipe_writer(int reader)
+{
+    struct stat want, st;
+    DIR *dir = opendir("/proc/self/fd");
+    struct dirent *e;
+    int found = -1;
+
+    assert_int_equal(fstat(reader, &want), 0);
+    assert_non_null(dir);
+    while (found < 0 && (e = readdir(dir))) {
+        int fd = atoi(e->d_name);
+        if (fd != reader && fd != dirfd(dir) && fstat(fd, &st) == 0 &&
+            S_ISFIFO(st.st_mode) && st.st_ino == want.st_ino &&
+            (fcntl(fd, F_GETFL) & O_ACCMODE) == O_WRONLY)
+            found = fd;
+    }
+    closedir(dir);
+    assert_true(found >= 0);
+    return found;
+}
+
+#define FILLER 0xEE /* no event has this value */
+
+/* Read the pipe empty; the events among the filler go into got[]. */
+static int drain(int fd, int *got, int max)
+{
+    unsigned char buf[4096];
+    ssize_t r;
+    int n = 0;
+
+    while ((r = read(fd, buf, sizeof buf)) > 0)
+        for (ssize_t i = 0; i < r; i++)
+            if (buf[i] != FILLER && n < max)
+                got[n++] = buf[i];
+    assert_true(r < 0 && errno == EAGAIN);
+    return n;
+}
+
+/*
+ * The loop leaves the events unread until the pipe is full (the test
+ * fills it), and a card comes and goes and comes meanwhile: once there is
+ * room again, the backend says DOWN, UP and CARD_IN, the state as it is,
+ * instead of nothing; and the card is read as a new one.
+ */
+static void test_events_left_unread(void **state)
+{
+    unsigned char fill[4096];
+    struct vcard c;
+    struct pcsc *p;
+    struct card_io io;
+    uint8_t *cert = NULL;
+    size_t len;
+    int got[8], n, w, tries;
+    (void)state;
+
+    pcscd_need_stack();
+    p = start(NULL);
+    expect_event(p, PCSC_READER_UP, EVENT_MS);
+    w = pipe_writer(pcsc_fd(p));
+    memset(fill, FILLER, sizeof fill);
+    while (write(w, fill, sizeof fill) > 0 || write(w, fill, 1) > 0)
+        ;
+    assert_int_equal(errno, EAGAIN);
+    start_card(&c, NULL);
+    assert_int_equal(pcscd_wait_card(true, EVENT_MS), 0);
+    vcard_pull(&c);
+    assert_int_equal(pcscd_wait_card(false, EVENT_MS), 0);
+    vcard_insert(&c);
+    assert_int_equal(pcscd_wait_card(true, EVENT_MS), 0);
+    pcscd_sleep_ms(300); /* the backend has seen it too */
+    /* What the backend says once there is room (maybe already while the
+     * test drains the pipe). */
+    n = drain(pcsc_fd(p), got, 8);
+    while (n < 3)
+        got[n++] = next_event(p, EVENT_MS);
+    assert_int_equal(n, 3);
+    assert_int_equal(got[0], PCSC_READER_DOWN);
+    assert_int_equal(got[1], PCSC_READER_UP);
+    assert_int_equal(got[2], PCSC_CARD_IN);
+    expect_no_event(p, 1500);
+    io = pcsc_io(p);
+    assert_int_equal(jpki_read_card(&io, &cert, &len, &tries), JPKI_OK);
+    free(cert);
+    pcsc_end_session(p);
+    vcard_stop(&c);
+    expect_event(p, PCSC_CARD_OUT, EVENT_MS);
+}
+
 /* The card leaves in the middle of a command (its 3rd): the read fails
  * without a crash and the card is reported gone; the next card is read. */
 static void test_card_pulled_mid_command(void **state)
@@ -310,7 +418,7 @@ static void test_card_pulled_mid_command(void **state)
     enum jpki_rc rc;
     (void)state;
 
-    need_stack();
+    pcscd_need_stack();
     p = start(NULL);
     expect_event(p, PCSC_READER_UP, EVENT_MS);
     start_card(&c, "--pull-after 3");
@@ -343,20 +451,20 @@ static void test_pcscd_killed_and_back(void **state)
     int tries;
     (void)state;
 
-    need_stack();
+    pcscd_need_stack();
     p = start(NULL);
     expect_event(p, PCSC_READER_UP, EVENT_MS);
     start_card(&c, NULL);
     expect_event(p, PCSC_CARD_IN, EVENT_MS);
     io = pcsc_io(p);
     assert_int_equal(jpki_select_ap(&io), JPKI_OK);
-    pcscd_stop(&d, SIGKILL);
+    pcscd_stop(d, SIGKILL);
     expect_event(p, PCSC_CARD_OUT, EVENT_MS);
     expect_event(p, PCSC_READER_DOWN, EVENT_MS);
     assert_int_not_equal(jpki_select_ap(&io), JPKI_OK);
     pcsc_end_session(p);
     expect_no_event(p, 1500); /* retrying quietly */
-    assert_int_equal(pcscd_start(&d, true), 0);
+    assert_int_equal(pcscd_start(d, true), 0);
     expect_event(p, PCSC_READER_UP, BACK_MS);
     expect_event(p, PCSC_CARD_IN, EVENT_MS);
     assert_int_equal(jpki_read_card(&io, &cert, &len, &tries), JPKI_OK);
@@ -372,14 +480,14 @@ static void test_reader_appears_later(void **state)
     struct pcsc *p;
     (void)state;
 
-    need_stack();
-    pcscd_stop(&d, SIGTERM);
+    pcscd_need_stack();
+    pcscd_stop(d, SIGTERM);
     p = start(NULL);
     expect_event(p, PCSC_READER_DOWN, EVENT_MS);
-    assert_int_equal(pcscd_start(&d, false), 0);
+    assert_int_equal(pcscd_start(d, false), 0);
     expect_no_event(p, 2500); /* pcscd is there, but no reader */
-    pcscd_stop(&d, SIGTERM);
-    assert_int_equal(pcscd_start(&d, true), 0);
+    pcscd_stop(d, SIGTERM);
+    assert_int_equal(pcscd_start(d, true), 0);
     expect_event(p, PCSC_READER_UP, BACK_MS);
 }
 
@@ -391,7 +499,7 @@ static void test_reader_choice(void **state)
     char name[128];
     (void)state;
 
-    need_stack();
+    pcscd_need_stack();
     p = start("pcd 00 01"); /* the second slot: the card is not there */
     q = start("virtual pcd 00 00");
     none = start("RC-S300");
@@ -409,7 +517,8 @@ static void test_reader_choice(void **state)
 }
 
 /* Each test starts from the same stack and leaves nothing behind. */
-#define T(f) cmocka_unit_test_setup_teardown(f, test_setup, test_teardown)
+#define T(f) \
+    cmocka_unit_test_setup_teardown(f, pcscd_test_setup, test_teardown)
 
 int main(void)
 {
@@ -418,11 +527,14 @@ int main(void)
         T(test_read_in_fewest_apdus),
         T(test_session_ends_with_reset),
         T(test_session_is_exclusive),
+        T(test_card_held_by_another_program),
+        T(test_events_left_unread),
         T(test_card_pulled_mid_command),
         T(test_pcscd_killed_and_back),
         T(test_reader_appears_later),
         T(test_reader_choice),
     };
     return cmocka_run_group_tests_name("pcsc-lite backend (private pcscd)",
-                                       tests, group_setup, group_teardown);
+                                       tests, pcscd_suite_setup,
+                                       pcscd_suite_teardown);
 }

@@ -838,6 +838,54 @@ static void test_receipt_kind(void **state)
     assert_int_equal(fx_arg(r, FX_PRINT), RECEIPT_ALREADY);
 }
 
+/* How a print ended is said on the screen it was asked from, over its
+ * pages and the language picker, not on the next screen (which offers a
+ * receipt again); a receipt still printing is said wherever the person
+ * went, and so is its end. */
+static void test_print_answer_stays_on_its_screen(void **state)
+{
+    struct rig *r = *state;
+    struct view v;
+    r->f.printer = true;
+    to_pin(r, 3);
+    type_pin(r);
+    verify_done(r, VERIFY_OK, 3);
+    press(r, ACT_CONFIRM, 0);
+    send(r, (struct event){ .kind = EV_REGISTER_DONE, .u.reg = REGISTER_DONE });
+    press(r, ACT_PRINT, 0);
+    print_done(r, PRINT_NO_PAPER);
+    press(r, ACT_NEXT, 1);
+    press(r, ACT_LANGUAGES, 0);
+    press(r, ACT_LANG, LANG_EN);
+    flow_view(&r->f, r->now, &v);
+    assert_int_equal(v.state, ST_DONE);
+    assert_true(v.qr);
+    assert_true(v.print_answered);
+    assert_int_equal(v.print_result, PRINT_NO_PAPER);
+    press(r, ACT_CHECK_EXPIRY, 0);
+    flow_view(&r->f, r->now, &v);
+    assert_int_equal(v.state, ST_REMINDER);
+    assert_false(v.print_answered);
+    assert_true(offers(r, ACT_PRINT, 0));
+    press(r, ACT_FINISH, 0);
+    send(r, (struct event){ .kind = EV_CARD_OUT });
+
+    to_pin(r, 3);
+    type_pin(r);
+    verify_done(r, VERIFY_OK, 3);
+    press(r, ACT_CONFIRM, 0);
+    send(r, (struct event){ .kind = EV_REGISTER_DONE, .u.reg = REGISTER_DONE });
+    press(r, ACT_PRINT, 0);
+    press(r, ACT_CHECK_EXPIRY, 0);
+    flow_view(&r->f, r->now, &v);
+    assert_true(v.printing);
+    print_done(r, PRINT_OK);
+    flow_view(&r->f, r->now, &v);
+    assert_int_equal(v.state, ST_REMINDER);
+    assert_true(v.print_answered);
+    assert_int_equal(v.print_result, PRINT_OK);
+}
+
 /* An answer for a session that has ended changes nothing; the next
  * person is offered a receipt again. */
 static void test_print_answer_after_the_session(void **state)
@@ -985,6 +1033,33 @@ static void test_auth_choice_offers_configured_methods(void **state)
     assert_int_equal(r->f.state, ST_AUTH_CHOICE);
     press(r, ACT_USE_FACE, 0);
     assert_int_equal(r->f.state, ST_AUTH_CHOICE);
+}
+
+/* The view says whether [auth] methods offers the PIN, locked or not,
+ * so that auth-choice speaks of it only then; face alone, with its checks
+ * used up, leaves nothing but Esc. */
+static void test_view_says_whether_pin_is_offered(void **state)
+{
+    struct rig *r = *state;
+    struct view v;
+    to_choice(r, 0);
+    flow_view(&r->f, r->now, &v);
+    assert_true(v.auth.pin_offered); /* locked, but offered */
+    flow_set_methods(&r->f, AUTH_BIT(AUTH_FACE));
+    flow_view(&r->f, r->now, &v);
+    assert_false(v.auth.pin_offered);
+    assert_true(v.auth.alternatives);
+    for (int i = 1; i <= AUTH_FACE_ATTEMPTS; i++) {
+        press(r, i == 1 ? ACT_USE_FACE : ACT_FACE_RETRY, 0);
+        face_done(r, FACE_NO_MATCH, i);
+    }
+    press(r, ACT_OTHER_WAY, 0);
+    assert_int_equal(r->f.state, ST_AUTH_CHOICE);
+    flow_view(&r->f, r->now, &v);
+    assert_false(v.auth.pin_offered);
+    assert_false(v.auth.alternatives);
+    assert_int_equal(v.nbuttons, 1 + shows(r, ACT_LANGUAGES));
+    assert_int_equal(v.buttons[0].act, ACT_CANCEL);
 }
 
 /* A locked PIN leaves the other ways; with none left, the guidance. */
@@ -1450,12 +1525,14 @@ int main(void)
         T(test_print_receipt),
         T(test_print_failures),
         T(test_receipt_kind),
+        T(test_print_answer_stays_on_its_screen),
         T(test_print_answer_after_the_session),
         T(test_print_then_timeout),
         T(test_last_try_focus_is_not_try_anyway),
         T(test_language_restored_for_next_person),
         T(test_card_in_under_language_picker),
         T(test_auth_choice_offers_configured_methods),
+        T(test_view_says_whether_pin_is_offered),
         T(test_locked_pin_keeps_alternatives),
         T(test_face_match_registers_by_face),
         T(test_face_countdown_wakes_each_second),

@@ -10,6 +10,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <linux/lp.h>
 #include <poll.h>
 #include <pthread.h>
@@ -21,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kiosk/i18n.h"
 #include "kiosk/printer.h"
 #include "kiosk/receipt.h"
 #include "screens/layout.h"
@@ -389,6 +392,50 @@ static void test_printer_thread(void **state)
     free(dir);
 }
 
+/* The catalogues of this build (BUILD/tests/test_receipt -> BUILD/locale). */
+static void catalogues_beside_build(void)
+{
+    char exe[PATH_MAX], dir[PATH_MAX + 16];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+    assert_true(n > 0);
+    exe[n] = '\0';
+    snprintf(dir, sizeof dir, "%s/locale", dirname(dirname(exe)));
+    setenv("KIOSK_LOCALEDIR", dir, 1);
+}
+
+/* With the catalogues: the receipt is Japanese whatever the screen's
+ * language, also when the terminal gets the plain-ASCII English
+ * interface (the receipt goes to the printer, in Shift_JIS); and the
+ * screen's messages stay ASCII after it. Runs last: it binds them. */
+static void test_japanese_under_ascii_interface(void **state)
+{
+    (void)state;
+    struct receipt r = {
+        .kind = RECEIPT_REGISTERED, .when = when(), .kiosk_id = "k",
+        .has_cert = true, .rem = dates(when(), 2030, 2, 17), .url = URL_PORTAL,
+    };
+    struct escpos_doc doc;
+
+    catalogues_beside_build();
+    i18n_init("test");
+    for (int ascii = 0; ascii <= 1; ascii++) {
+        i18n_set_ascii(ascii);
+        i18n_set_lang(LANG_EN);
+        build(&r, &doc);
+        assert_has(&doc, "マイナ保険証 控え");
+        assert_has(&doc, "2026年11月29日 10:45");
+        assert_has(&doc, "端末: k");
+        assert_has(&doc, "電子証明書の有効期限: 2030年2月17日");
+        assert_null(strstr(doc.text, "Certificate"));
+        escpos_free(&doc);
+    }
+    assert_string_equal(_("マイナ保険証 receipt"), "Myna Hokensho receipt");
+    assert_string_equal(_("%d-%02d-%02d"), "%d-%02d-%02d");
+    i18n_set_ascii(false);
+    assert_string_equal(_("マイナ保険証 receipt"), "マイナ保険証 receipt");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -403,6 +450,7 @@ int main(void)
         cmocka_unit_test(test_device_takes_it_all),
         cmocka_unit_test(test_usb_status_byte),
         cmocka_unit_test(test_printer_thread),
+        cmocka_unit_test(test_japanese_under_ascii_interface),
     };
     signal(SIGPIPE, SIG_IGN); /* as the kiosk does: EPIPE, not death */
     return cmocka_run_group_tests_name("receipt", tests, NULL, NULL);

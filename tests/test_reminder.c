@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "kiosk/reminder.h"
+#include "screens/ui.h"
 
 /* The moment h:mi:s on y-m-d in Japan (UTC+9), built without reminder.c. */
 static time_t jst(int y, int m, int d, int h, int mi, int s)
@@ -405,6 +406,43 @@ static void test_card_never_before_its_certificate(void **state)
     assert_day(r.card_earliest, 2049, 12, 31);
 }
 
+/* The grace period is for certificates that expire on or after
+ * 2024-12-02 (rules.md); one that expired before then lapsed with it:
+ * no grace, the card's insurance use ended on the day of expiry. */
+static void test_grace_only_from_2024_12_02(void **state)
+{
+    (void)state;
+    struct reminder r = judge(cert_end(2024, 12, 2), jst(2024, 12, 3, 0, 0, 0));
+
+    assert_true(r.grace_period);
+    assert_int_equal(r.status, CERT_GRACE);
+    assert_true(r.insurance_ok);
+    assert_day(r.grace_until, 2025, 3, 31);
+    r = judge(cert_end(2024, 12, 2), jst(2025, 3, 31, 23, 59, 59));
+    assert_int_equal(r.status, CERT_GRACE);
+
+    time_t end = cert_end(2024, 12, 1);
+    r = judge(end, end);
+    assert_false(r.grace_period);
+    assert_int_equal(r.status, CERT_RENEWAL_OPEN); /* valid to the second */
+    r = judge(end, end + 1);
+    assert_int_equal(r.status, CERT_LAPSED);
+    assert_false(r.insurance_ok);
+    assert_true(r.register_again);
+    assert_int_equal(r.days_left, -1);
+    r = judge(cert_end(2019, 6, 30), jst(2019, 7, 1, 12, 0, 0));
+    assert_false(r.grace_period);
+    assert_int_equal(r.status, CERT_LAPSED);
+
+    /* The screen's sentence gives the day insurance use really ended. */
+    enum ui_role role;
+    char *said = reminder_headline(&r, &role);
+    assert_non_null(said);
+    assert_non_null(strstr(said, "expired on 2019-06-30, and its use as a "
+                                 "health insurance card ended on 2019-06-30."));
+    free(said);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -423,6 +461,7 @@ int main(void)
         cmocka_unit_test(test_card_expiry_leap_day_birthday),
         cmocka_unit_test(test_card_expiry_in_japan_days),
         cmocka_unit_test(test_card_never_before_its_certificate),
+        cmocka_unit_test(test_grace_only_from_2024_12_02),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

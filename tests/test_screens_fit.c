@@ -6,8 +6,14 @@
  * every state, in each of the variants that change its words (PIN tries,
  * last try, locked, the four certificate states, each failure, the alarm,
  * with and without a card, each page), each greeting on the attract
- * screen, in each of the 13 languages and in the plain-ASCII English of a
- * terminal that is not UTF-8, with the demo's two-row footer. Then the
+ * screen, and in each of a state's own modes (the receipt's every fate
+ * with the dates, the ways auth-choice offers, the face check's and staff
+ * entry's stages, how the person was confirmed, each information topic),
+ * in each of the 13 languages and in the plain-ASCII English of a
+ * terminal that is not UTF-8, with the demo's two-row footer, its face
+ * check and staff code hints, and the configuration's QR code addresses.
+ * The dates are fixed and the widest they are written, so the result
+ * does not depend on the day it runs. Then the
  * cells ncurses holds are read back, and the test fails when
  *   - some text did not fit and was cut (the screens' overflow flag),
  *   - the frame, the title bar's rule or the footer's rule was written
@@ -32,6 +38,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "kiosk/config.h"
 #include "kiosk/flow.h"
 #include "kiosk/i18n.h"
 #include "kiosk/reminder.h"
@@ -141,6 +148,26 @@ static void row_text(int y, char *out, size_t n)
     }
 }
 
+/* Row y of the screen as drawn, read from the cells once per screen
+ * (forget_screen() after each draw). */
+static char shown_rows[ROWS][1024];
+static bool have_row[ROWS];
+
+static void forget_screen(void)
+{
+    memset(have_row, 0, sizeof have_row);
+}
+
+static const char *shown(int y)
+{
+    if (y < 0 || y >= ROWS)
+        return "";
+    if (!have_row[y])
+        row_text(y, shown_rows[y], sizeof shown_rows[y]);
+    have_row[y] = true;
+    return shown_rows[y];
+}
+
 static void dump(const char *what)
 {
     char row[1024];
@@ -160,34 +187,50 @@ static bool cell_is(int y, int x, chtype want)
     return (got & mask) == (want & mask);
 }
 
+/* A QR code too big for the frame's body gets a box of its own on the
+ * left (qr.c), sharing a line with the frame: that line's column, found
+ * by its tee on the top row; 0 when there is no such box. */
+static int frame_left(bool ascii)
+{
+    for (int x = 1; !ascii && x < COLS - 1; x++)
+        if (cell_is(0, x, ACS_TTEE))
+            return x;
+    return 0;
+}
+
 static bool frame_intact(bool ascii, int footer_sep)
 {
     chtype h = ascii ? '-' : ACS_HLINE, v = ascii ? '|' : ACS_VLINE;
     chtype c[4] = { ascii ? '+' : ACS_ULCORNER, ascii ? '+' : ACS_URCORNER,
                     ascii ? '+' : ACS_LLCORNER, ascii ? '+' : ACS_LRCORNER };
     const int seps[] = { 0, 2, footer_sep, LINES - 1 };
+    int l = frame_left(ascii);
 
     if (!cell_is(0, 0, c[0]) || !cell_is(0, COLS - 1, c[1]) ||
         !cell_is(LINES - 1, 0, c[2]) || !cell_is(LINES - 1, COLS - 1, c[3]))
         return false;
+    if (l > 0 && !cell_is(LINES - 1, l, ACS_BTEE))
+        return false;
     for (size_t s = 0; s < sizeof seps / sizeof *seps; s++)
         for (int x = 1; x < COLS - 1; x++)
-            if (!cell_is(seps[s], x, h))
+            if (x != l && (x > l || s == 0 || s == 3) &&
+                !cell_is(seps[s], x, h))
                 return false;
-    for (int y = 1; y < LINES - 1; y++)
-        if (y != 2 && y != footer_sep &&
-            (!cell_is(y, 0, v) || !cell_is(y, COLS - 1, v)))
+    for (int y = 1; y < LINES - 1; y++) {
+        bool sep = y == 2 || y == footer_sep; /* tees there */
+
+        if (((!sep || l > 0) && !cell_is(y, 0, v)) ||
+            (!sep && !cell_is(y, COLS - 1, v)) ||
+            (!sep && l > 0 && !cell_is(y, l, v)))
             return false;
+    }
     return true;
 }
 
 static bool all_ascii(void)
 {
-    char row[1024];
-
-    for (int y = 0; y < LINES; y++) {
-        row_text(y, row, sizeof row);
-        for (const char *p = row; *p; p++)
+    for (int y = 0; y < ROWS; y++) {
+        for (const char *p = shown(y); *p; p++)
             if ((unsigned char)*p >= 0x80)
                 return false;
     }
@@ -197,24 +240,21 @@ static bool all_ascii(void)
 /* The words of a button's label as on screen: the cells of its hit. */
 static bool label_whole(const struct hit *h)
 {
-    char row[1024];
     const char *label = ui_label(&h->b);
 
-    row_text(h->y, row, sizeof row);
-    return *label == '\0' || strstr(row, label) != NULL;
+    return *label == '\0' || strstr(shown(h->y), label) != NULL;
 }
 
 static bool title_whole(const struct hitmap *hits)
 {
-    char row[1024], title[512];
+    char title[512];
     size_t n = strcspn(hits->words, "\n");
 
     if (n == 0 || n >= sizeof title)
         return true;
     memcpy(title, hits->words, n);
     title[n] = '\0';
-    row_text(1, row, sizeof row);
-    return strstr(row, title) != NULL;
+    return strstr(shown(1), title) != NULL;
 }
 
 /* Every button the view offers is on screen somewhere. */
@@ -240,16 +280,41 @@ struct run {
     int failures;
 };
 
-static void check(struct run *run, const struct view *v, const char *what,
-                  bool ascii)
+/* Where the QR codes point: the configuration's defaults, and the
+ * longest address it takes (the largest code, the narrowest frame beside
+ * it). */
+#define LONGEST_URL \
+    "https://www.city.example.lg.jp/kurashi/my-number/hokensho.html"
+enum { URLS_DEFAULT, URLS_LONGEST, URL_SETS };
+
+static void set_urls(struct ui_extra *x, int set)
 {
-    struct ui_extra x = { .demo = true, .clock = "12:34" };
+    static struct config cfg;
+    static bool loaded;
+
+    if (!loaded) {
+        config_defaults(&cfg);
+        loaded = true;
+    }
+    for (int k = 0; k < URL_COUNT; k++)
+        x->url[k] = LONGEST_URL;
+    if (set == URLS_DEFAULT) {
+        x->url[URL_PORTAL] = cfg.url_portal;
+        x->url[URL_CARD] = cfg.url_card;
+        x->url[URL_INSURANCE] = cfg.url_insurance;
+    }
+}
+
+static void check_one(struct run *run, const struct view *v,
+                      const struct ui_extra *x, const char *what, bool ascii)
+{
     struct hitmap hits;
     const char *why = NULL;
 
     memset(&hits, 0, sizeof hits);
-    screens_draw(v, &x, &hits);
+    screens_draw(v, x, &hits);
     refresh();
+    forget_screen();
     run->screens++;
     if (hits.overflow)
         why = "text cut (overflow)";
@@ -265,10 +330,31 @@ static void check(struct run *run, const struct view *v, const char *what,
         if (!label_whole(&hits.hit[i]))
             why = "a button's label is not whole";
     if (why) {
-        char head[256];
+        char head[512];
         snprintf(head, sizeof head, "%s: %s", what, why);
         dump(head);
         run->failures++;
+    }
+}
+
+/* The demo as it runs: two-row footer, its face check and staff code
+ * hints; a QR code page with each set of addresses. */
+static void check(struct run *run, const struct view *v, const char *what,
+                  bool ascii)
+{
+    static const char *const url_name[URL_SETS] = {
+        ", default addresses", ", longest addresses",
+    };
+    struct ui_extra x = {
+        .demo = true, .clock = "12:34", .demo_matcher = true,
+        .demo_staff = true,
+    };
+    char name[512];
+
+    for (int set = 0; set < (v->qr ? URL_SETS : 1); set++) {
+        set_urls(&x, set);
+        snprintf(name, sizeof name, "%s%s", what, v->qr ? url_name[set] : "");
+        check_one(run, v, &x, name, ascii);
     }
 }
 
@@ -287,12 +373,52 @@ static const char *const variant_name[V_COUNT] = {
     "from menu", "page 1", "page 2", "topic list", "last topic",
 };
 
-static void certificate(struct flow *f, time_t now, long days)
+/* ---- fixed dates ---- */
+
+/* The certificate's last day, and so every date the screens show, is
+ * fixed: the test gives the same answer on any day. A date is widest with
+ * a two-digit month and day, and as no one day makes every date so (the
+ * renewal opens 3 months before the expiry, the grace ends 3 months
+ * after), each set makes some of them so: the expiry and the card's own
+ * (a range of days, its widest sentence), the day renewal opens (the
+ * card's expiry known), the end of the grace (the card's unknown). */
+struct dates {
+    const char *name;
+    int y, m, d;       /* the certificate's last day, in Japan */
+    int issued;        /* years before it that it was issued; 0: unknown */
+};
+
+static const struct dates date_sets[] = {
+    { "expiry 2031-12-28", 2031, 12, 28, 5 },
+    { "renewal from 2031-10-31", 2032, 1, 31, 2 },
+    { "grace until 2031-12-31", 2031, 9, 30, 0 },
+};
+#define DATE_SETS ((int)(sizeof date_sets / sizeof *date_sets))
+
+/* The last second of day (y, m, d) in Japan (UTC+9). */
+static time_t day_end_jst(int y, int m, int d)
 {
-    reminder_compute(now + days * DAY, now, &f->card.rem);
+    struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d,
+                     .tm_hour = 23 - 9, .tm_min = 59, .tm_sec = 59 };
+
+    return timegm(&tm);
 }
 
-static void apply(struct flow *f, enum variant va, time_t now)
+/* The card's certificate as of `days` before its last day (after it,
+ * when negative). */
+static void certificate(struct flow *f, long days, const struct dates *d)
+{
+    time_t not_after = day_end_jst(d->y, d->m, d->d);
+
+    reminder_compute(not_after, not_after - days * DAY, &f->card.rem);
+    /* Issued the day after that birthday: the card's expiry is a range
+     * of days 5 years on, a known day 2 years on. */
+    if (d->issued)
+        reminder_card(day_end_jst(d->y - d->issued, d->m, d->d + 1),
+                      not_after, &f->card.rem);
+}
+
+static void apply(struct flow *f, enum variant va, const struct dates *d)
 {
     const enum failure fails[] = { FAIL_FOREIGN, FAIL_UNREADABLE, FAIL_CARD,
                                    FAIL_UNTRUSTED, FAIL_RECORD };
@@ -305,9 +431,9 @@ static void apply(struct flow *f, enum variant va, time_t now)
     case V_BUSY: f->busy = true; f->pin_len = 4; break;
     case V_LOCKED: f->card.tries_left = 0; break;
     case V_REGISTERED: f->card.registered = true; break;
-    case V_RENEWAL: certificate(f, now, 40); break;
-    case V_GRACE: certificate(f, now, -20); break;
-    case V_LAPSED: certificate(f, now, -200); break;
+    case V_RENEWAL: certificate(f, 40, d); break;
+    case V_GRACE: certificate(f, -20, d); break;
+    case V_LAPSED: certificate(f, -200, d); break;
     case V_FAIL_FOREIGN: case V_FAIL_UNREADABLE: case V_FAIL_CARD:
     case V_FAIL_UNTRUSTED: case V_FAIL_RECORD:
         f->failure = fails[va - V_FAIL_FOREIGN];
@@ -322,16 +448,202 @@ static void apply(struct flow *f, enum variant va, time_t now)
     }
 }
 
-/* A flow in state s, mid-session with a valid card, then the variant. */
-static void make_view(enum kstate s, enum variant va, enum lang l, int greet,
-                      const enum lang *offer, int noffer, struct view *v)
+/* ---- a state's own modes ---- */
+
+/* The receipt: no printer, one offered, printing, and each way a print
+ * ends. */
+#define PRINT_MODES 8
+
+static const char *print_mode(struct flow *f, int k)
+{
+    static const char *const name[PRINT_MODES] = {
+        "no printer", "printer", "printing", "printed", "printer missing",
+        "printer off-line", "out of paper", "print failed",
+    };
+
+    f->printer = k > 0;
+    f->printing = k == 2;
+    if (k >= 3) {
+        f->print_answered = true;
+        f->print_result = (enum print_outcome)(k - 3);
+        f->printed = f->print_result == PRINT_OK;
+    }
+    return name[k];
+}
+
+/* The staff code: being typed (every digit), wrong, being checked, and
+ * staff entry locked for the longest the configuration allows. */
+#define CODE_MODES 4
+
+static const char *code_mode(struct flow *f, int k, int64_t now)
+{
+    static const char *const name[CODE_MODES] = {
+        "code typed", "code wrong", "code checking", "staff entry locked",
+    };
+    struct auth_state *a = &f->auth;
+
+    a->code_len = k == 0 ? AUTH_CODE_MAX : 0;
+    a->code_wrong = k == 1;
+    a->code_fails = k == 1 ? 1 : 0;
+    a->code_checking = k == 2;
+    f->busy = k == 2;
+    a->locked = k == 3;
+    a->locked_until = now + f->t.staff_lock;
+    return name[k];
+}
+
+static const char *face_mode(struct flow *f, int k, int64_t now)
+{
+    static const enum face_outcome last[] = {
+        FACE_NO_MATCH, FACE_TIMEOUT, FACE_ERROR,
+    };
+    static const char *const name[] = {
+        "no match", "time-out", "camera error",
+        "no match, none left", "time-out, none left", "camera error, none left",
+    };
+    struct auth_state *a = &f->auth;
+
+    if (k == 0) {
+        a->face_mode = FACE_MATCHING;
+        a->face_running = f->busy = true;
+        f->deadline = now + f->t.face;
+        return "matching";
+    }
+    if (--k < 6) {
+        a->face_mode = FACE_FAILED;
+        a->face_last = last[k % 3];
+        a->face_fails = k < 3 ? 1 : AUTH_FACE_ATTEMPTS;
+        return name[k];
+    }
+    if ((k -= 6) < CODE_MODES) {
+        a->face_mode = FACE_STAFF_CODE;
+        return code_mode(f, k, now);
+    }
+    a->face_mode = FACE_STAFF_LOOK;
+    return "staff look";
+}
+#define FACE_MODES (1 + 6 + CODE_MODES + 1)
+
+static const char *staff_mode(struct flow *f, int k, int64_t now)
+{
+    struct auth_state *a = &f->auth;
+
+    f->card_in = false; /* staff mode is between people */
+    if (k < CODE_MODES) {
+        a->staff_mode = STAFF_CODE;
+        return code_mode(f, k, now);
+    }
+    k -= CODE_MODES;
+    a->staff_mode = k < PRINT_MODES + 2 ? STAFF_MENU : STAFF_LEAVE;
+    a->counts_ok = k != PRINT_MODES; /* then "reading the ledger" */
+    a->reader_down = k == PRINT_MODES;
+    for (int m = 0; m < AUTH_METHODS; m++) {
+        a->counts.registered[m] = 12345;
+        a->counts.failed[m] = k == PRINT_MODES + 1 ? -1 : 6789;
+    }
+    if (k < PRINT_MODES)
+        return print_mode(f, k);
+    return k == PRINT_MODES ? "reader down, reading counts"
+           : k == PRINT_MODES + 1 ? "counts unreadable" : "leave";
+}
+#define STAFF_MODES (CODE_MODES + PRINT_MODES + 3)
+
+static const char *auth_mode(struct flow *f, int k)
+{
+    static char name[64];
+    unsigned methods = (unsigned)(k % 7) + 1; /* every non-empty set */
+
+    f->auth.methods = methods;
+    f->auth.face_fails = k / 7 ? AUTH_FACE_ATTEMPTS : 0;
+    snprintf(name, sizeof name, "methods%s%s%s%s",
+             methods & AUTH_BIT(AUTH_PIN) ? " pin" : "",
+             methods & AUTH_BIT(AUTH_FACE) ? " face" : "",
+             methods & AUTH_BIT(AUTH_STAFF) ? " staff" : "",
+             k / 7 ? ", face checks used up" : "");
+    return name;
+}
+
+/* The screens that show the certificate's dates, and offer a receipt. */
+static bool dated(enum kstate s)
+{
+    return s == ST_DONE || s == ST_ALREADY_REGISTERED || s == ST_REMINDER;
+}
+
+/* How many modes state s has (1: only the variants). */
+static int modes(enum kstate s)
+{
+    switch (s) {
+    case ST_DONE: case ST_ALREADY_REGISTERED: case ST_REMINDER:
+        return PRINT_MODES * DATE_SETS;
+    case ST_AUTH_CHOICE: return 7 * 2;
+    case ST_FACE_CHECK: return FACE_MODES;
+    case ST_STAFF: return STAFF_MODES;
+    case ST_CONFIRM: return AUTH_METHODS;
+    case ST_INFO: return TOPIC_COUNT;
+    default: return 1;
+    }
+}
+
+/* The variants a state's modes other than its first are drawn with:
+ * those that change that screen's words (every variant is drawn with the
+ * first mode). */
+static bool with_modes(enum kstate s, enum variant va)
+{
+    switch (va) {
+    case V_PLAIN: case V_NO_CARD:
+        return true;
+    case V_RENEWAL: case V_GRACE: case V_LAPSED: case V_FROM_MENU:
+        return dated(s);
+    case V_PAGE_1: case V_PAGE_2:
+        return dated(s) || s == ST_INFO;
+    case V_PIN_WRONG: case V_LAST_TRY: case V_LOCKED:
+        return s == ST_AUTH_CHOICE;
+    default:
+        return false;
+    }
+}
+
+/* Put f in mode k of its state; its name for a failure's report. */
+static const char *mode(struct flow *f, int k, int64_t now)
+{
+    switch (f->state) {
+    case ST_DONE: case ST_ALREADY_REGISTERED: case ST_REMINDER:
+        return print_mode(f, k % PRINT_MODES); /* the dates: k / 8 */
+    case ST_AUTH_CHOICE:
+        return auth_mode(f, k);
+    case ST_FACE_CHECK:
+        return face_mode(f, k, now);
+    case ST_STAFF:
+        return staff_mode(f, k, now);
+    case ST_CONFIRM:
+        f->auth.method = (enum auth_method)k;
+        f->proven = k == AUTH_PIN;
+        f->auth.checked = k != AUTH_PIN;
+        return k == AUTH_PIN ? "by PIN" : k == AUTH_FACE ? "by face"
+                                                         : "by staff";
+    case ST_INFO:
+        f->topic = k;
+        return info_topic_title(k);
+    default:
+        return "";
+    }
+}
+
+/* A flow in state s, mid-session with a valid card, then its mode k and
+ * the variant; false when that makes a page the screen does not have. */
+static bool make_view(enum kstate s, enum variant va, int k, enum lang l,
+                      int greet, const enum lang *offer, int noffer,
+                      struct view *v, char *what, size_t n)
 {
     struct flow_timing t;
     struct flow f;
-    time_t now = time(NULL);
     int64_t ms = 1000000;
+    const struct dates *d = &date_sets[dated(s) ? k / PRINT_MODES : 0];
+    const char *m;
 
     flow_timing_default(&t);
+    t.face = 120 * 1000;             /* [face] timeout at its longest */
+    t.staff_lock = 24 * 3600 * 1000; /* [staff] lockout at its longest */
     flow_init(&f, &t, l, ms);
     flow_set_languages(&f, offer, noffer, ms);
     f.state = s;
@@ -343,38 +655,58 @@ static void make_view(enum kstate s, enum variant va, enum lang l, int greet,
     f.proven = true;
     f.lang_from = ST_PIN;
     f.topic = 0;
-    certificate(&f, now, 3 * 365);
+    snprintf(f.auth.staff_id, sizeof f.auth.staff_id, "%.*s", AUTH_ID_MAX,
+             "staff.member-with-a-long-id_0001");
+    certificate(&f, 3 * 365, d);
     if (s == ST_TIMEOUT_PROMPT)
         f.deadline = ms + t.prompt;
-    apply(&f, va, now);
+    m = mode(&f, k, ms);
+    apply(&f, va, d);
+    /* With a printer, the reminder as the menu opens it: one more button,
+     * less room (an expired certificate opens it on its own). */
+    if (s == ST_REMINDER && f.printer)
+        f.reminder_from_menu = f.card.rem.status < CERT_GRACE;
     flow_view(&f, ms, v);
+    snprintf(what, n, "%s, %s%s%s%s%s", flow_state_name(s), variant_name[va],
+             *m ? ", " : "", m, dated(s) ? ", " : "", dated(s) ? d->name : "");
+    return f.page < v->pages;
+}
+
+/* State s with variant va, in each of its modes (and, on attract, with
+ * each greeting). */
+static void draw_modes(struct run *run, enum kstate s, enum variant va,
+                       enum lang l, bool ascii, const enum lang *offer,
+                       int noffer)
+{
+    int greets = s == ST_ATTRACT && va == V_PLAIN ? noffer : 1;
+    char what[384], name[512];
+    struct view v;
+
+    for (int k = 0; k < modes(s) && (k == 0 || with_modes(s, va)); k++) {
+        for (int g = 0; g < greets; g++) {
+            if (!make_view(s, va, k, l, g, offer, noffer, &v, what,
+                           sizeof what))
+                continue;
+            snprintf(name, sizeof name, "%s%s, %s, greeting %d",
+                     ascii ? "ASCII " : "", lang_code(l), what, g);
+            check(run, &v, name, ascii);
+        }
+    }
 }
 
 static void every_screen(struct run *run, enum lang l, bool ascii)
 {
     enum lang offer[LANG_COUNT];
     int noffer = ascii ? 1 : LANG_COUNT;
-    char what[256];
 
     for (int i = 0; i < LANG_COUNT; i++)
         offer[i] = ascii ? LANG_EN : (enum lang)i;
     i18n_set_ascii(ascii);
     i18n_set_lang(l);
-    for (int s = 0; s < ST_COUNT; s++) {
-        for (int va = 0; va < V_COUNT; va++) {
-            struct view v;
-            int greets = s == ST_ATTRACT && va == V_PLAIN ? noffer : 1;
-
-            for (int g = 0; g < greets; g++) {
-                make_view((enum kstate)s, (enum variant)va, l, g, offer,
-                          noffer, &v);
-                snprintf(what, sizeof what, "%s%s, %s, %s, greeting %d",
-                         ascii ? "ASCII " : "", lang_code(l),
-                         flow_state_name((enum kstate)s), variant_name[va], g);
-                check(run, &v, what, ascii);
-            }
-        }
-    }
+    for (int s = 0; s < ST_COUNT; s++)
+        for (int va = 0; va < V_COUNT; va++)
+            draw_modes(run, (enum kstate)s, (enum variant)va, l, ascii, offer,
+                       noffer);
     i18n_set_ascii(false);
 }
 
@@ -407,15 +739,54 @@ static void test_the_check_sees_a_cut(void **state)
     struct run run = { 0 };
     struct view v;
     const enum lang all[] = { LANG_JA, LANG_EN };
+    char what[384];
 
     (void)state;
     i18n_set_lang(LANG_JA);
-    make_view(ST_MENU, V_PLAIN, LANG_JA, 0, all, 2, &v);
+    make_view(ST_MENU, V_PLAIN, 0, LANG_JA, 0, all, 2, &v, what, sizeof what);
     v.nbuttons = VIEW_MAX_BUTTONS; /* 16 buttons: no room left for words */
     for (int i = 0; i < VIEW_MAX_BUTTONS; i++)
         v.buttons[i] = (struct button){ .act = ACT_REGISTER, .key = 'a' + i };
     check(&run, &v, "a menu of 16 buttons (meant to fail)", false);
     assert_int_equal(run.failures, 1);
+}
+
+/* What auth-choice says in English in its mode k (auth_mode()). */
+static void choice_words(int k, struct hitmap *hits)
+{
+    struct ui_extra x = { .clock = "12:34" };
+    const enum lang en[] = { LANG_EN };
+    char what[384];
+    struct view v;
+
+    i18n_set_lang(LANG_EN);
+    make_view(ST_AUTH_CHOICE, V_PLAIN, k, LANG_EN, 0, en, 1, &v, what,
+              sizeof what);
+    memset(hits, 0, sizeof *hits);
+    screens_draw(&v, &x, hits);
+}
+
+/* Where [auth] methods leaves the PIN out, auth-choice does not speak of
+ * its tries; with the face checks used up too, only Esc is left, and the
+ * screen says what the person can do instead of "with your PIN". */
+static void test_auth_choice_without_pin(void **state)
+{
+    static struct hitmap hits;
+
+    (void)state;
+    choice_words(0, &hits); /* the PIN alone: the check sees its words */
+    assert_non_null(strstr(hits.words, "The PIN can be entered 3 more"));
+    assert_non_null(strstr(hits.words, "with your PIN"));
+    choice_words(1, &hits); /* the face check alone */
+    assert_null(strstr(hits.words, "The PIN can be entered"));
+    assert_null(strstr(hits.words, "4-digit PIN"));
+    assert_non_null(strstr(hits.words, "Face check with the camera"));
+    choice_words(7 + 1, &hits); /* ... with its checks used up */
+    assert_null(strstr(hits.words, "PIN can be entered"));
+    assert_null(strstr(hits.words, "with your PIN"));
+    assert_non_null(strstr(hits.words, "no other way to confirm"));
+    assert_non_null(strstr(hits.words, "ask at your municipal office"));
+    assert_non_null(strstr(hits.words, "Please press Esc."));
 }
 
 int main(void)
@@ -424,6 +795,7 @@ int main(void)
         cmocka_unit_test(test_every_screen_in_every_language),
         cmocka_unit_test(test_every_screen_in_ascii),
         cmocka_unit_test(test_the_check_sees_a_cut),
+        cmocka_unit_test(test_auth_choice_without_pin),
     };
     return cmocka_run_group_tests_name("screens fit 80x24", tests, setup,
                                        teardown);

@@ -1,7 +1,8 @@
 /*
  * test_visit.c - one visitor's session of the public demo: the time
- * limits and their countdown (pure), the places among the sessions (real
- * lock files in a private directory), and the [demo] configuration keys.
+ * limits and their countdown (pure), the places among the sessions and
+ * their session directories (real lock files and directories in a
+ * private directory), and the [demo] configuration keys.
  * The keeper, the resource limits and the terminal are tested over a real
  * sshd in test_e2e_ssh.c.
  */
@@ -119,15 +120,31 @@ static void slot_dir(struct config *c, char *dir, size_t n)
     snprintf(c->demo_slot_dir, sizeof c->demo_slot_dir, "%s/slots", dir);
 }
 
-static void remove_slots(const struct config *c, const char *dir)
+static void remove_slots(const char *dir)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* A file (and the directories to it) under dir. */
+static void leave_file(const char *dir, const char *name)
 {
     char p[600];
-    for (int i = 0; i < c->demo_sessions; i++) {
-        snprintf(p, sizeof p, "%s/slot-%d", c->demo_slot_dir, i);
-        unlink(p);
-    }
-    rmdir(c->demo_slot_dir);
-    rmdir(dir);
+    FILE *f;
+    snprintf(p, sizeof p, "%s/kiosk-demo.left", dir);
+    assert_int_equal(mkdir(p, 0700), 0);
+    snprintf(p, sizeof p, "%s/kiosk-demo.left/%s", dir, name);
+    f = fopen(p, "w");
+    assert_non_null(f);
+    fclose(f);
+}
+
+static bool entries(const char *dir)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "test -n \"$(ls -A '%s')\"", dir);
+    return system(cmd) == 0;
 }
 
 /* N places: the N+1th is refused until one is given back. Separate
@@ -135,37 +152,91 @@ static void remove_slots(const struct config *c, const char *dir)
 static void test_places_among_sessions(void **state)
 {
     struct config c;
-    char dir[64];
+    char dir[64], sd[3][300];
     int fd[3];
     time_t oldest;
     struct stat st;
     (void)state;
     slot_dir(&c, dir, sizeof dir);
     c.demo_sessions = 2;
-    fd[0] = visit_take_slot(&c, &oldest);
-    fd[1] = visit_take_slot(&c, &oldest);
+    fd[0] = visit_take_slot(&c, &oldest, sd[0], sizeof sd[0]);
+    fd[1] = visit_take_slot(&c, &oldest, sd[1], sizeof sd[1]);
     assert_true(fd[0] >= 0 && fd[1] >= 0);
     assert_int_equal(stat(c.demo_slot_dir, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0700);
-    assert_int_equal(visit_take_slot(&c, &oldest), -1);
+    assert_int_equal(visit_take_slot(&c, &oldest, sd[2], sizeof sd[2]), -1);
     assert_true(oldest > 0 && oldest <= time(NULL));
     close(fd[0]);
-    fd[2] = visit_take_slot(&c, &oldest);
+    fd[2] = visit_take_slot(&c, &oldest, sd[2], sizeof sd[2]);
     assert_true(fd[2] >= 0);
+    assert_string_equal(sd[2], sd[0]); /* the place given back */
     close(fd[1]);
     close(fd[2]);
-    remove_slots(&c, dir);
+    remove_slots(dir);
+}
+
+/* Each place's session directory is beside its lock file, private and
+ * empty when taken. What a killed keeper left in it stays only until
+ * that place is next taken; a holder's directory is not touched by
+ * whoever takes another place; a symbolic link put there is removed,
+ * not followed. */
+static void test_session_dir_beside_its_place(void **state)
+{
+    struct config c;
+    char dir[64], sd[2][300], want[300], p[600], outside[128];
+    int fd[2];
+    time_t oldest;
+    struct stat st;
+    (void)state;
+    slot_dir(&c, dir, sizeof dir);
+    c.demo_sessions = 2;
+    fd[0] = visit_take_slot(&c, &oldest, sd[0], sizeof sd[0]);
+    assert_true(fd[0] >= 0);
+    snprintf(want, sizeof want, "%s/slot-0.d", c.demo_slot_dir);
+    assert_string_equal(sd[0], want);
+    assert_int_equal(lstat(sd[0], &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(st.st_mode & 0777, 0700);
+    assert_false(entries(sd[0]));
+    leave_file(sd[0], "ledger.db");
+    close(fd[0]); /* its keeper was killed: nobody cleaned up */
+    snprintf(outside, sizeof outside, "%s/outside", dir);
+    assert_int_equal(mkdir(outside, 0700), 0);
+    leave_file(outside, "keep");
+    snprintf(p, sizeof p, "%s/slot-1.d", c.demo_slot_dir);
+    assert_int_equal(symlink(outside, p), 0);
+
+    fd[1] = visit_take_slot(&c, &oldest, sd[1], sizeof sd[1]); /* slot 0 */
+    assert_true(fd[1] >= 0);
+    assert_string_equal(sd[1], want);
+    assert_false(entries(sd[1]));
+    fd[0] = visit_take_slot(&c, &oldest, sd[0], sizeof sd[0]); /* slot 1 */
+    assert_true(fd[0] >= 0);
+    assert_int_equal(lstat(sd[0], &st), 0);
+    assert_true(S_ISDIR(st.st_mode)); /* a directory, not the link */
+    assert_false(entries(sd[0]));
+    snprintf(p, sizeof p, "%s/kiosk-demo.left/keep", outside);
+    assert_int_equal(access(p, F_OK), 0);
+    leave_file(sd[1], "ledger.db"); /* slot 0's holder at work */
+    close(fd[0]);
+    fd[0] = visit_take_slot(&c, &oldest, sd[0], sizeof sd[0]); /* slot 1 */
+    assert_true(fd[0] >= 0);
+    assert_true(entries(sd[1])); /* another place's: untouched */
+    close(fd[0]);
+    close(fd[1]);
+    remove_slots(dir);
 }
 
 static void test_slot_dir_that_cannot_be_made(void **state)
 {
     struct config c;
+    char sd[300];
     time_t oldest;
     (void)state;
     config_defaults(&c);
     snprintf(c.demo_slot_dir, sizeof c.demo_slot_dir,
              "/nonexistent-kiosk-dir/slots");
-    assert_int_equal(visit_take_slot(&c, &oldest), -2);
+    assert_int_equal(visit_take_slot(&c, &oldest, sd, sizeof sd), -2);
 }
 
 static void test_wait_minutes(void **state)
@@ -246,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_wakeup_times),
         cmocka_unit_test(test_no_visit_does_nothing),
         cmocka_unit_test(test_places_among_sessions),
+        cmocka_unit_test(test_session_dir_beside_its_place),
         cmocka_unit_test(test_slot_dir_that_cannot_be_made),
         cmocka_unit_test(test_wait_minutes),
         cmocka_unit_test(test_demo_keys),

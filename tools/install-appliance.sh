@@ -1,8 +1,10 @@
 #!/bin/sh
 # install-appliance.sh - the kiosk on a screen, for "make install-appliance"
 # (README, "On a kiosk with a screen"): the session script, the systemd
-# unit with this installation's paths, the display settings and, without
-# DESTDIR, the unprivileged account "kiosk" (as root).
+# unit with this installation's paths, the display settings, the
+# machine's lock-down (tools/install-lockdown.sh: no console switch, no
+# SysRq, no Ctrl+Alt+Del) and, without DESTDIR, the unprivileged account
+# "kiosk" (as root).
 #
 # Taken from the environment (the Makefile passes its variables; the
 # defaults are its own for PREFIX=/usr/local):
@@ -28,6 +30,7 @@ chmod 644 "$unit"
 # The officer's own settings survive a reinstall.
 conf="$DESTDIR$SYSCONFDIR/kiosk/display.conf"
 [ -e "$conf" ] || install -m 644 "$here/config/display.conf" "$conf"
+DESTDIR=$DESTDIR "$here/tools/install-lockdown.sh" install
 
 if [ -z "$DESTDIR" ]; then
     if ! id "$KIOSK_USER" >/dev/null 2>&1; then

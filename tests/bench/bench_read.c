@@ -9,7 +9,8 @@
  * PIN file, the tries query), OpenSC's count for `pkcs15-tool
  * --read-certificate`, and the median wall times and their ratio over a
  * few alternating rounds. Exits 1 when the kiosk needs more APDUs than the
- * limit, or anything fails; 0 with a note when a system pcscd runs.
+ * limit, or anything fails; 0 with a note where pcscd cannot have a
+ * /run/pcscd of its own (tests/pcscd.h), but 1 there under CI.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,9 +122,10 @@ int main(void)
     struct vcard c;
     int rc = 1;
 
-    if (pcscd_system_running()) {
-        printf("bench_read: a system pcscd is running; stop it to bench\n");
-        return 0;
+    if (!pcscd_private_possible()) {
+        const char *ci = getenv("CI");
+        printf("bench_read: no private pcscd on this machine: no figures\n");
+        return ci && *ci ? 1 : 0;
     }
     if (pcscd_init(&d) == 0 && pcscd_start(&d, true) == 0 &&
         vcard_start(&c, &d, "bench", "fresh", NULL) == 0 &&

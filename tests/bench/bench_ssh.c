@@ -81,22 +81,6 @@ static long status_kib(pid_t pid, const char *field)
     return kib;
 }
 
-static pid_t parent(pid_t pid)
-{
-    char path[64], buf[512], *p;
-    int pp = -1;
-    FILE *f;
-
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    f = fopen(path, "r");
-    if (!f)
-        return -1;
-    if (fgets(buf, sizeof buf, f) && (p = strrchr(buf, ')')))
-        sscanf(p + 1, " %*c %d", &pp);
-    fclose(f);
-    return (pid_t)pp;
-}
-
 /* The kiosk processes: the keeper is the one whose parent is not a
  * kiosk. sshd's processes of the session: the kiosks' ancestors below
  * the rig's sshd. */
@@ -108,11 +92,12 @@ static void memory(struct run *r)
     for (int i = 0; i < n && i < 8; i++) {
         bool keeper = true;
         for (int j = 0; j < n && j < 8; j++)
-            if (parent(k[i]) == k[j])
+            if (rig_parent(k[i]) == k[j])
                 keeper = false;
         if (keeper) {
             r->keeper_kib = status_kib(k[i], "VmHWM:");
-            for (pid_t p = parent(k[i]); p > 1 && p != rig.sshd; p = parent(p))
+            for (pid_t p = rig_parent(k[i]); p > 1 && p != rig.sshd;
+                 p = rig_parent(p))
                 r->sshd_kib += status_kib(p, "VmRSS:");
         } else {
             r->kiosk_kib = status_kib(k[i], "VmHWM:");
@@ -188,10 +173,8 @@ static void registration(int i, struct run *r)
     keys(win, "c");
     see(win, "デモ: 暗証番号 1234");
     keys(win, "C-c");
-    for (long long end = rig_now_ms() + WAIT_MS; !rig_client_gone(&rig, win);
-         rig_sleep_ms(20))
-        if (rig_now_ms() > end)
-            die("client did not end");
+    if (rig_wait_gone(&rig, win, WAIT_MS) != 0)
+        die("end");
     rig_sleep_ms(200); /* pipe-pane's cat writes the last bytes */
     r->terminal_bytes = file_size(rec);
     r->wire_bytes = wire_received(win);
