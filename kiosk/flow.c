@@ -4,8 +4,8 @@
  * flow_step() handles the events that mean the same on every screen first
  * (the card leaving, the reader going away, a language change, stale
  * answers, time passing), then hands the rest to one small function per
- * state. enter() is the only place the state changes, so the timers that
- * belong to a state are set in one place too. The alternatives to the PIN
+ * state. flow_enter() is the only place the state changes, so the timers
+ * that belong to a state are set in one place too. The alternatives to the PIN
  * (face check, staff check) and staff mode are flow_auth.c, through the
  * hooks of flow_impl.h.
  */
@@ -69,7 +69,7 @@ void flow_init(struct flow *f, const struct flow_timing *t, enum lang lang,
     f->auth.methods = AUTH_BIT(AUTH_PIN);
 }
 
-static void emit(struct flow *f, struct effects *fx, enum fx_kind k, int arg)
+void flow_emit(struct flow *f, struct effects *fx, enum fx_kind k, int arg)
 {
     if (fx->n < FX_MAX)
         fx->list[fx->n++] = (struct effect){ .kind = k, .arg = arg,
@@ -97,14 +97,12 @@ static bool waits_for_card_out(enum kstate s)
     return s == ST_REMOVE_CARD || s == ST_CARD_ERROR;
 }
 
-static void reset_focus(struct flow *f);
-
 /* The only place the state changes. Callers set the session data the new
  * screen shows before calling it. */
-static void enter(struct flow *f, enum kstate s, int64_t now)
+void flow_enter(struct flow *f, enum kstate s, int64_t now)
 {
     f->state = s;
-    reset_focus(f);
+    flow_reset_focus(f);
     f->alarm = false;
     f->silenced = false;
     f->idle_at = waits_for_person(s) ? now + f->t.idle : 0;
@@ -121,8 +119,8 @@ static void enter(struct flow *f, enum kstate s, int64_t now)
 /* Forget everything about the person: PIN, certificate, outcome. */
 static void wipe(struct flow *f, struct effects *fx)
 {
-    emit(f, fx, FX_PIN_CLEAR, 0);
-    emit(f, fx, FX_END_SESSION, 0);
+    flow_emit(f, fx, FX_PIN_CLEAR, 0);
+    flow_emit(f, fx, FX_END_SESSION, 0);
     memset(&f->card, 0, sizeof f->card);
     f->pin_len = 0;
     f->pin_wrong = false;
@@ -138,29 +136,30 @@ static void wipe(struct flow *f, struct effects *fx)
     auth_wipe(f, fx);
 }
 
-/* Every end, cancel and time-out: wipe, then ask for the card back. The
- * failure stays, so card-error and failed can still say what went wrong
- * until the screen changes. */
 /* The next person is greeted in the kiosk's own language again. */
 static void restore_lang(struct flow *f, struct effects *fx)
 {
     if (f->lang != f->home_lang) {
         f->lang = f->home_lang;
-        emit(f, fx, FX_SET_LANG, (int)f->lang);
+        flow_emit(f, fx, FX_SET_LANG, (int)f->lang);
     }
 }
 
-static void finish(struct flow *f, int64_t now, struct effects *fx)
+/* Every end, cancel and time-out: wipe, then ask for the card back. The
+ * failure stays, so card-error and failed can still say what went wrong
+ * until the screen changes. */
+void flow_finish(struct flow *f, int64_t now, struct effects *fx)
 {
     wipe(f, fx);
     if (!f->card_in)
         restore_lang(f, fx);
-    enter(f, f->card_in ? ST_REMOVE_CARD
-                        : f->auth.reader_down ? ST_OUT_OF_SERVICE : ST_ATTRACT,
-          now);
+    flow_enter(f, f->card_in ? ST_REMOVE_CARD
+                             : f->auth.reader_down ? ST_OUT_OF_SERVICE
+                                                   : ST_ATTRACT,
+               now);
 }
 
-static bool pin_locked(const struct flow *f)
+bool flow_pin_locked(const struct flow *f)
 {
     return f->card.tries_left == 0;
 }
@@ -172,11 +171,40 @@ static bool needs_last_try_ack(const struct flow *f)
 
 /* ---- the buttons each state offers (shared by the view and focus) ---- */
 
-static int add(struct button *b, int n, enum action act, int arg, int key)
+int flow_add(struct button *b, int n, enum action act, int arg, int key)
 {
     if (n < VIEW_MAX_BUTTONS)
         b[n++] = (struct button){ .act = act, .arg = arg, .key = key };
     return n;
+}
+
+int flow_keypad(struct button *b, int n)
+{
+    for (int d = 1; d <= 10; d++)
+        n = flow_add(b, n, ACT_DIGIT, d % 10, '0' + d % 10);
+    n = flow_add(b, n, ACT_CORRECT, 0, KEY_CODE_BACKSPACE);
+    return flow_add(b, n, ACT_PIN_OK, 0, KEY_CODE_ENTER);
+}
+
+bool flow_keypad_key(struct flow *f, const struct keypad *k,
+                     const struct button *b, struct effects *fx)
+{
+    if (b->act == ACT_DIGIT) {
+        if (*k->len < k->max && b->arg >= 0 && b->arg <= 9) {
+            ++*k->len;
+            *k->wrong = false;
+            flow_emit(f, fx, k->push, b->arg);
+        }
+        return true;
+    }
+    if (b->act == ACT_CORRECT) {
+        if (*k->len > 0) {
+            --*k->len;
+            flow_emit(f, fx, k->pop, 0);
+        }
+        return true;
+    }
+    return false;
 }
 
 static int pin_buttons(const struct flow *f, struct button *b)
@@ -185,14 +213,11 @@ static int pin_buttons(const struct flow *f, struct button *b)
     if (f->busy)
         return 0;
     if (needs_last_try_ack(f)) {
-        n = add(b, n, ACT_TRY_ANYWAY, 0, '1');
-        return add(b, n, ACT_CANCEL, 0, KEY_CODE_ESC);
+        n = flow_add(b, n, ACT_TRY_ANYWAY, 0, '1');
+        return flow_add(b, n, ACT_CANCEL, 0, KEY_CODE_ESC);
     }
-    for (int d = 1; d <= 10; d++)
-        n = add(b, n, ACT_DIGIT, d % 10, '0' + d % 10);
-    n = add(b, n, ACT_CORRECT, 0, KEY_CODE_BACKSPACE);
-    n = add(b, n, ACT_PIN_OK, 0, KEY_CODE_ENTER);
-    return add(b, n, ACT_CANCEL, 0, KEY_CODE_ESC);
+    n = flow_keypad(b, n);
+    return flow_add(b, n, ACT_CANCEL, 0, KEY_CODE_ESC);
 }
 
 /* The offered languages, keyed 1..9 and 0 in order; any after the tenth
@@ -200,8 +225,8 @@ static int pin_buttons(const struct flow *f, struct button *b)
 static int lang_buttons(const struct flow *f, struct button *b, int n)
 {
     for (int i = 0; i < f->nlangs && f->nlangs > 1; i++)
-        n = add(b, n, ACT_LANG, f->langs[i],
-                i < 9 ? '1' + i : i == 9 ? '0' : 0);
+        n = flow_add(b, n, ACT_LANG, f->langs[i],
+                     i < 9 ? '1' + i : i == 9 ? '0' : 0);
     return n;
 }
 
@@ -235,9 +260,9 @@ static int page_buttons(const struct flow *f, struct button *b, int n)
     int last = pages(f) - 1;
 
     if (f->page > 0)
-        n = add(b, n, ACT_PREV, 0, '3');
+        n = flow_add(b, n, ACT_PREV, 0, '3');
     if (f->page < last)
-        n = add(b, n, ACT_NEXT, f->page + 1 == last, '4');
+        n = flow_add(b, n, ACT_NEXT, f->page + 1 == last, '4');
     return n;
 }
 
@@ -249,12 +274,12 @@ static int info_buttons(const struct flow *f, struct button *b)
 
     if (f->topic < 0) {
         for (int t = 0; t < TOPIC_COUNT; t++)
-            n = add(b, n, ACT_TOPIC, t, '1' + t);
+            n = flow_add(b, n, ACT_TOPIC, t, '1' + t);
     } else {
-        n = add(b, n, ACT_TOPICS, 0, '1');
+        n = flow_add(b, n, ACT_TOPICS, 0, '1');
         n = page_buttons(f, b, n);
     }
-    return add(b, n, ACT_FINISH, 0, KEY_CODE_ESC);
+    return flow_add(b, n, ACT_FINISH, 0, KEY_CODE_ESC);
 }
 
 /* The outcome and reminder screens: their pages, and a receipt where a
@@ -263,7 +288,7 @@ static int qr_print_buttons(const struct flow *f, struct button *b, int n)
 {
     n = page_buttons(f, b, n);
     if (f->printer && !f->printing && !f->printed)
-        n = add(b, n, ACT_PRINT, 0, '5');
+        n = flow_add(b, n, ACT_PRINT, 0, '5');
     return n;
 }
 
@@ -273,20 +298,20 @@ static int state_buttons(const struct flow *f, struct button *b)
     switch (f->state) {
     case ST_ATTRACT:
         n = lang_buttons(f, b, n);
-        return add(b, n, ACT_INFO, 0, 'i');
+        return flow_add(b, n, ACT_INFO, 0, 'i');
     case ST_INFO:
         return info_buttons(f, b);
     case ST_LANGUAGE:
         n = lang_buttons(f, b, n);
-        return add(b, n, ACT_CLOSE, 0, KEY_CODE_ESC);
+        return flow_add(b, n, ACT_CLOSE, 0, KEY_CODE_ESC);
     case ST_MENU:
-        n = add(b, n, ACT_REGISTER, 0, '1');
-        n = add(b, n, ACT_CHECK_EXPIRY, 0, '2');
-        return add(b, n, ACT_CANCEL, 0, KEY_CODE_ESC);
+        n = flow_add(b, n, ACT_REGISTER, 0, '1');
+        n = flow_add(b, n, ACT_CHECK_EXPIRY, 0, '2');
+        return flow_add(b, n, ACT_CANCEL, 0, KEY_CODE_ESC);
     case ST_TERMS:
-        n = add(b, n, ACT_AGREE, 0, '1');
-        n = add(b, n, ACT_BACK, 0, '2');
-        return add(b, n, ACT_CANCEL, 0, KEY_CODE_ESC);
+        n = flow_add(b, n, ACT_AGREE, 0, '1');
+        n = flow_add(b, n, ACT_BACK, 0, '2');
+        return flow_add(b, n, ACT_CANCEL, 0, KEY_CODE_ESC);
     case ST_AUTH_CHOICE:
         return auth_choice_buttons(f, b);
     case ST_FACE_CHECK:
@@ -296,26 +321,26 @@ static int state_buttons(const struct flow *f, struct button *b)
     case ST_PIN:
         return pin_buttons(f, b);
     case ST_CONFIRM:
-        n = add(b, n, ACT_CONFIRM, 0, '1');
-        return add(b, n, ACT_CANCEL, 0, KEY_CODE_ESC);
+        n = flow_add(b, n, ACT_CONFIRM, 0, '1');
+        return flow_add(b, n, ACT_CANCEL, 0, KEY_CODE_ESC);
     case ST_DONE: case ST_ALREADY_REGISTERED:
-        n = add(b, n, ACT_CHECK_EXPIRY, 0, '1');
-        n = add(b, n, ACT_FINISH, 0, '2');
+        n = flow_add(b, n, ACT_CHECK_EXPIRY, 0, '1');
+        n = flow_add(b, n, ACT_FINISH, 0, '2');
         return qr_print_buttons(f, b, n);
     case ST_FAILED:
-        return add(b, n, ACT_FINISH, 0, '1');
+        return flow_add(b, n, ACT_FINISH, 0, '1');
     case ST_REMINDER:
         if (f->reminder_from_menu)
-            n = add(b, n, ACT_BACK, 0, '1');
-        n = add(b, n, ACT_FINISH, 0, '2');
+            n = flow_add(b, n, ACT_BACK, 0, '1');
+        n = flow_add(b, n, ACT_FINISH, 0, '2');
         return qr_print_buttons(f, b, n);
     case ST_READING:
-        return add(b, n, ACT_CANCEL, 0, KEY_CODE_ESC);
+        return flow_add(b, n, ACT_CANCEL, 0, KEY_CODE_ESC);
     case ST_REMOVE_CARD: case ST_CARD_ERROR:
-        return f->alarm ? add(b, n, ACT_SILENCE, 0, '1') : 0;
+        return f->alarm ? flow_add(b, n, ACT_SILENCE, 0, '1') : 0;
     case ST_TIMEOUT_PROMPT:
-        n = add(b, n, ACT_MORE_TIME, 0, '1');
-        return add(b, n, ACT_CANCEL, 0, KEY_CODE_ESC);
+        n = flow_add(b, n, ACT_MORE_TIME, 0, '1');
+        return flow_add(b, n, ACT_CANCEL, 0, KEY_CODE_ESC);
     default:
         return 0;
     }
@@ -342,13 +367,13 @@ static int buttons(const struct flow *f, struct button *b)
 {
     int n = state_buttons(f, b);
     if (offers_picker(f))
-        n = add(b, n, ACT_LANGUAGES, 0, 'l');
+        n = flow_add(b, n, ACT_LANGUAGES, 0, 'l');
     return n;
 }
 
 /* Focus starts on "OK" while typing a PIN, on "cancel" before a last
  * try, on the language in use in the picker, else on the first button. */
-static void reset_focus(struct flow *f)
+void flow_reset_focus(struct flow *f)
 {
     struct button list[VIEW_MAX_BUTTONS];
     int n = buttons(f, list);
@@ -374,9 +399,9 @@ static void on_reading(struct flow *f, const struct event *ev,
     switch (ev->u.card.outcome) {
     case READ_OK:
         if (f->card.rem.status >= CERT_GRACE)
-            enter(f, ST_REMINDER, ev->now); /* expired: renew first */
+            flow_enter(f, ST_REMINDER, ev->now); /* expired: renew first */
         else
-            enter(f, ST_MENU, ev->now);
+            flow_enter(f, ST_MENU, ev->now);
         return;
     case READ_FOREIGN:
         f->failure = FAIL_FOREIGN;
@@ -385,55 +410,53 @@ static void on_reading(struct flow *f, const struct event *ev,
         f->failure = FAIL_UNREADABLE;
         break;
     }
-    emit(f, fx, FX_BELL, 0);
+    flow_emit(f, fx, FX_BELL, 0);
     wipe(f, fx);
-    enter(f, ST_CARD_ERROR, ev->now);
+    flow_enter(f, ST_CARD_ERROR, ev->now);
 }
 
 static void on_menu(struct flow *f, enum action a, int64_t now)
 {
     if (a == ACT_REGISTER)
-        enter(f, f->card.registered ? ST_ALREADY_REGISTERED : ST_TERMS, now);
+        flow_enter(f, f->card.registered ? ST_ALREADY_REGISTERED : ST_TERMS,
+                   now);
     else if (a == ACT_CHECK_EXPIRY) {
         f->reminder_from_menu = true;
-        enter(f, ST_REMINDER, now);
+        flow_enter(f, ST_REMINDER, now);
     }
 }
 
 static void start_pin(struct flow *f, int64_t now, struct effects *fx)
 {
-    emit(f, fx, FX_PIN_CLEAR, 0);
+    flow_emit(f, fx, FX_PIN_CLEAR, 0);
     f->pin_len = 0;
     f->pin_wrong = false;
-    enter(f, ST_PIN, now);
+    flow_enter(f, ST_PIN, now);
 }
 
 static void on_pin_action(struct flow *f, const struct button *b,
                           int64_t now, struct effects *fx)
 {
+    const struct keypad pin_pad = { &f->pin_len, PIN_DIGITS, &f->pin_wrong,
+                                    FX_PIN_PUSH, FX_PIN_POP };
+
     if (f->busy)
         return;
     if (needs_last_try_ack(f)) {
         if (b->act == ACT_TRY_ANYWAY) {
             f->last_try_ack = true;
-            reset_focus(f);
+            flow_reset_focus(f);
         }
         return;
     }
-    if (b->act == ACT_DIGIT && f->pin_len < PIN_DIGITS && b->arg >= 0 &&
-        b->arg <= 9) {
-        f->pin_len++;
-        f->pin_wrong = false;
-        emit(f, fx, FX_PIN_PUSH, b->arg);
-    } else if (b->act == ACT_CORRECT && f->pin_len > 0) {
-        f->pin_len--;
-        emit(f, fx, FX_PIN_POP, 0);
-    } else if (b->act == ACT_PIN_OK && f->pin_len == PIN_DIGITS) {
+    if (flow_keypad_key(f, &pin_pad, b, fx))
+        return;
+    if (b->act == ACT_PIN_OK && f->pin_len == PIN_DIGITS) {
         f->busy = true;
         f->idle_at = 0; /* the card is working, not the person */
-        emit(f, fx, FX_VERIFY_PIN, 0);
+        flow_emit(f, fx, FX_VERIFY_PIN, 0);
     } else if (b->act == ACT_PIN_OK) {
-        emit(f, fx, FX_BELL, 0); /* not 4 digits yet: the screen says so */
+        flow_emit(f, fx, FX_BELL, 0); /* not 4 digits yet: the screen says */
     }
     (void)now;
 }
@@ -443,25 +466,25 @@ static void on_verified(struct flow *f, const struct event *ev,
 {
     f->busy = false;
     f->pin_len = 0;
-    emit(f, fx, FX_PIN_CLEAR, 0);
+    flow_emit(f, fx, FX_PIN_CLEAR, 0);
     switch (ev->u.verify.outcome) {
     case VERIFY_OK:
         f->proven = true;
         f->auth.method = AUTH_PIN;
         f->card.tries_left = 3;
-        enter(f, ST_CONFIRM, ev->now);
+        flow_enter(f, ST_CONFIRM, ev->now);
         return;
     case VERIFY_WRONG:
-        emit(f, fx, FX_BELL, 0);
+        flow_emit(f, fx, FX_BELL, 0);
         f->card.tries_left = ev->u.verify.tries_left;
         f->pin_wrong = true;
         f->last_try_ack = false;
-        enter(f, ST_PIN, ev->now);
+        flow_enter(f, ST_PIN, ev->now);
         return;
     case VERIFY_LOCKED:
-        emit(f, fx, FX_BELL, 0);
+        flow_emit(f, fx, FX_BELL, 0);
         f->card.tries_left = 0;
-        enter(f, ST_AUTH_CHOICE, ev->now); /* says what to do now */
+        flow_enter(f, ST_AUTH_CHOICE, ev->now); /* says what to do now */
         return;
     case VERIFY_GONE: case VERIFY_ERROR:
         f->failure = FAIL_CARD;
@@ -470,8 +493,8 @@ static void on_verified(struct flow *f, const struct event *ev,
         f->failure = FAIL_UNTRUSTED;
         break;
     }
-    emit(f, fx, FX_BELL, 0);
-    enter(f, ST_FAILED, ev->now);
+    flow_emit(f, fx, FX_BELL, 0);
+    flow_enter(f, ST_FAILED, ev->now);
 }
 
 static void on_registered(struct flow *f, const struct event *ev,
@@ -481,16 +504,16 @@ static void on_registered(struct flow *f, const struct event *ev,
     case REGISTER_DONE:
         f->card.registered = true;
         f->registered_now = true;
-        enter(f, ST_DONE, ev->now);
+        flow_enter(f, ST_DONE, ev->now);
         break;
     case REGISTER_ALREADY:
         f->card.registered = true;
-        enter(f, ST_ALREADY_REGISTERED, ev->now);
+        flow_enter(f, ST_ALREADY_REGISTERED, ev->now);
         break;
     case REGISTER_FAILED:
-        emit(f, fx, FX_BELL, 0);
+        flow_emit(f, fx, FX_BELL, 0);
         f->failure = FAIL_RECORD;
-        enter(f, ST_FAILED, ev->now);
+        flow_enter(f, ST_FAILED, ev->now);
         break;
     }
 }
@@ -502,7 +525,7 @@ static void go(struct flow *f, enum kstate s, int64_t now)
 {
     f->page = 0;
     f->print_answered = false;
-    enter(f, s, now);
+    flow_enter(f, s, now);
 }
 
 /* The receipt tells what this session did. */
@@ -521,13 +544,13 @@ static bool on_qr_print(struct flow *f, enum action a, struct effects *fx)
     switch (a) {
     case ACT_NEXT: case ACT_PREV:
         f->page += a == ACT_NEXT ? 1 : -1;
-        reset_focus(f);
+        flow_reset_focus(f);
         return true;
     case ACT_PRINT:
         f->printing = true;
         f->print_answered = false;
-        emit(f, fx, FX_PRINT, receipt_for(f));
-        reset_focus(f);
+        flow_emit(f, fx, FX_PRINT, receipt_for(f));
+        flow_reset_focus(f);
         return true;
     default:
         return false;
@@ -544,7 +567,7 @@ static void on_info(struct flow *f, const struct button *b, int64_t now,
         f->topic = -1;
         go(f, ST_INFO, now);
     } else if (b->act == ACT_FINISH) {
-        finish(f, now, fx);
+        flow_finish(f, now, fx);
     }
 }
 
@@ -554,7 +577,7 @@ static void on_printed(struct flow *f, const struct event *ev)
     f->print_answered = true;
     f->print_result = ev->u.print;
     f->printed = ev->u.print == PRINT_OK;
-    reset_focus(f);
+    flow_reset_focus(f);
 }
 
 /* A button pressed; ACT_CANCEL is handled before this. */
@@ -578,12 +601,12 @@ static void on_action(struct flow *f, const struct button *b, int64_t now,
         break;
     case ST_TERMS:
         if (b->act == ACT_AGREE)
-            enter(f, ST_AUTH_CHOICE, now);
+            flow_enter(f, ST_AUTH_CHOICE, now);
         else if (b->act == ACT_BACK)
-            enter(f, ST_MENU, now);
+            flow_enter(f, ST_MENU, now);
         break;
     case ST_AUTH_CHOICE:
-        if (b->act == ACT_USE_PIN && !pin_locked(f))
+        if (b->act == ACT_USE_PIN) /* offered only while not locked */
             start_pin(f, now, fx);
         else
             auth_on_action(f, b, now, fx);
@@ -596,24 +619,25 @@ static void on_action(struct flow *f, const struct button *b, int64_t now,
         break;
     case ST_CONFIRM:
         if (b->act == ACT_CONFIRM && (f->proven || f->auth.checked)) {
-            enter(f, ST_REGISTERING, now);
-            emit(f, fx, FX_REGISTER, f->proven ? AUTH_PIN : f->auth.method);
+            flow_enter(f, ST_REGISTERING, now);
+            flow_emit(f, fx, FX_REGISTER,
+                      f->proven ? AUTH_PIN : f->auth.method);
         }
         break;
     case ST_DONE: case ST_ALREADY_REGISTERED: case ST_REMINDER:
     case ST_FAILED:
-        if (b->act == ACT_CHECK_EXPIRY && f->state != ST_REMINDER &&
-            f->state != ST_FAILED)
+        /* state_buttons() offers each only where it belongs: the expiry
+         * on the outcomes, back on a reminder opened from the menu. */
+        if (b->act == ACT_CHECK_EXPIRY)
             go(f, ST_REMINDER, now);
-        else if (b->act == ACT_BACK && f->state == ST_REMINDER &&
-                 f->reminder_from_menu)
+        else if (b->act == ACT_BACK)
             go(f, ST_MENU, now);
         else if (b->act == ACT_FINISH)
-            finish(f, now, fx);
+            flow_finish(f, now, fx);
         break;
     case ST_TIMEOUT_PROMPT:
         if (b->act == ACT_MORE_TIME)
-            enter(f, f->resume, now);
+            flow_enter(f, f->resume, now);
         break;
     default:
         break;
@@ -632,7 +656,7 @@ static bool cancel_allowed(enum kstate s)
 /* Back from the picker to the screen it was opened on. */
 static void close_picker(struct flow *f, int64_t now)
 {
-    enter(f, f->lang_from, now);
+    flow_enter(f, f->lang_from, now);
 }
 
 static void on_tick(struct flow *f, int64_t now, struct effects *fx)
@@ -646,21 +670,21 @@ static void on_tick(struct flow *f, int64_t now, struct effects *fx)
         return;
     if (f->idle_at && now >= f->idle_at && !f->busy) {
         f->resume = f->state;
-        enter(f, ST_TIMEOUT_PROMPT, now);
+        flow_enter(f, ST_TIMEOUT_PROMPT, now);
         return;
     }
     if (!f->deadline || now < f->deadline)
         return;
     if (f->state == ST_TIMEOUT_PROMPT) {
         f->failure = FAIL_NONE;
-        finish(f, now, fx);
+        flow_finish(f, now, fx);
     } else if (f->state == ST_ATTRACT) {
         f->greet = f->nlangs > 0 ? (f->greet + 1) % f->nlangs : 0;
         f->deadline = now + f->t.greet;
     } else if (waits_for_card_out(f->state)) {
         if (!f->silenced) {
             f->alarm = true;
-            emit(f, fx, FX_BELL, 0);
+            flow_emit(f, fx, FX_BELL, 0);
         }
         f->deadline = now + f->t.alarm_repeat;
     }
@@ -690,8 +714,8 @@ static void on_card_in(struct flow *f, int64_t now, struct effects *fx)
     f->session++;
     f->failure = FAIL_NONE;
     f->page = 0; /* the information screens' page is not the card's */
-    enter(f, ST_READING, now);
-    emit(f, fx, FX_READ_CARD, 0);
+    flow_enter(f, ST_READING, now);
+    flow_emit(f, fx, FX_READ_CARD, 0);
 }
 
 /* Events that mean the same whatever the screen. True when handled. */
@@ -709,7 +733,7 @@ static bool on_any_state(struct flow *f, const struct event *ev,
             wipe(f, fx);
             restore_lang(f, fx);
             f->failure = FAIL_NONE;
-            enter(f, ST_ATTRACT, ev->now);
+            flow_enter(f, ST_ATTRACT, ev->now);
         }
         return true;
     case EV_READER_DOWN:
@@ -721,12 +745,12 @@ static bool on_any_state(struct flow *f, const struct event *ev,
         if (f->card_in || f->state != ST_ATTRACT)
             wipe(f, fx);
         f->card_in = false;
-        enter(f, ST_OUT_OF_SERVICE, ev->now);
+        flow_enter(f, ST_OUT_OF_SERVICE, ev->now);
         return true;
     case EV_READER_UP:
         f->auth.reader_down = false;
         if (f->state == ST_OUT_OF_SERVICE)
-            enter(f, ST_ATTRACT, ev->now);
+            flow_enter(f, ST_ATTRACT, ev->now);
         return true;
     case EV_TICK:
         on_tick(f, ev->now, fx);
@@ -761,7 +785,7 @@ static void on_button(struct flow *f, const struct button *b, int64_t now,
     if (b->act == ACT_CANCEL) {
         if (cancel_allowed(f->state)) {
             f->failure = FAIL_NONE;
-            finish(f, now, fx);
+            flow_finish(f, now, fx);
         }
         return;
     }
@@ -769,12 +793,12 @@ static void on_button(struct flow *f, const struct button *b, int64_t now,
         return;
     if (b->act == ACT_LANG) {
         f->lang = (enum lang)b->arg;
-        emit(f, fx, FX_SET_LANG, b->arg);
+        flow_emit(f, fx, FX_SET_LANG, b->arg);
         if (f->state == ST_LANGUAGE)
             close_picker(f, now);
     } else if (b->act == ACT_LANGUAGES) {
         f->lang_from = f->state;
-        enter(f, ST_LANGUAGE, now);
+        flow_enter(f, ST_LANGUAGE, now);
     } else if (b->act == ACT_CLOSE) {
         close_picker(f, now);
     } else if (b->act == ACT_SILENCE) {
@@ -810,7 +834,7 @@ void flow_step(struct flow *f, const struct event *ev, struct effects *fx)
     case EV_ACTIVITY:
         on_presence(f, ev->now);
         if (f->state == ST_TIMEOUT_PROMPT)
-            enter(f, f->resume, ev->now);
+            flow_enter(f, f->resume, ev->now);
         break;
     case EV_READ_DONE:
         if (f->state == ST_READING)
@@ -837,6 +861,23 @@ void flow_step(struct flow *f, const struct event *ev, struct effects *fx)
     }
 }
 
+int64_t flow_countdown_wakeup(const struct flow *f, int64_t now, int64_t at)
+{
+    int64_t left = f->deadline - now;
+    int64_t next = f->deadline - ((left - 1) / 1000) * 1000;
+
+    if (left <= 0 || next <= now)
+        return at;
+    return at < 0 || next < at ? next : at;
+}
+
+int flow_countdown(const struct flow *f, int64_t now)
+{
+    int64_t left = f->deadline - now;
+
+    return left > 0 ? (int)((left + 999) / 1000) : 0;
+}
+
 int64_t flow_wakeup(const struct flow *f, int64_t now)
 {
     int64_t at = -1;
@@ -844,13 +885,8 @@ int64_t flow_wakeup(const struct flow *f, int64_t now)
         at = f->idle_at;
     if (f->deadline && (at < 0 || f->deadline < at))
         at = f->deadline;
-    if (f->state == ST_TIMEOUT_PROMPT && f->deadline > now) {
-        /* The countdown changes at each whole second before the end. */
-        int64_t left = f->deadline - now;
-        int64_t next = f->deadline - ((left - 1) / 1000) * 1000;
-        if (next > now && next < at)
-            at = next;
-    }
+    if (f->state == ST_TIMEOUT_PROMPT)
+        at = flow_countdown_wakeup(f, now, at);
     return auth_wakeup(f, now, at);
 }
 
@@ -866,16 +902,16 @@ void flow_view(const struct flow *f, int64_t now, struct view *v)
     v->tries_left = f->card.tries_left;
     v->pin_wrong = f->pin_wrong;
     v->last_try = f->card.tries_left == 1;
-    v->locked = f->card_in && f->card.outcome == READ_OK && pin_locked(f) &&
-                f->state != ST_READING;
+    v->locked = f->card_in && f->card.outcome == READ_OK &&
+                flow_pin_locked(f) && f->state != ST_READING;
     v->busy = f->busy;
     v->registered = f->card.registered;
     v->has_card = f->card_in && f->card.outcome == READ_OK &&
                   f->state != ST_READING && f->state != ST_CARD_ERROR;
     v->rem = f->card.rem;
     v->failure = f->failure;
-    if (f->state == ST_TIMEOUT_PROMPT && f->deadline > now)
-        v->countdown = (int)((f->deadline - now + 999) / 1000);
+    if (f->state == ST_TIMEOUT_PROMPT)
+        v->countdown = flow_countdown(f, now);
     v->alarm = f->alarm;
     v->greet = f->nlangs > 0 ? f->langs[f->greet % f->nlangs] : f->lang;
     v->topic = f->state == ST_INFO ? f->topic : -1;
@@ -886,6 +922,12 @@ void flow_view(const struct flow *f, int64_t now, struct view *v)
     v->print_answered = f->print_answered;
     v->print_result = f->print_result;
     auth_view(f, now, v);
+}
+
+void flow_set_printer(struct flow *f, bool printer)
+{
+    f->printer = printer;
+    flow_reset_focus(f); /* the receipt buttons come or go */
 }
 
 void flow_set_languages(struct flow *f, const enum lang *list, int n,
@@ -906,32 +948,6 @@ void flow_set_languages(struct flow *f, const enum lang *list, int n,
     if (!current)
         f->lang = f->home_lang = list[0];
     if (f->state == ST_ATTRACT)
-        enter(f, ST_ATTRACT, now); /* buttons and greeting timer anew */
+        flow_enter(f, ST_ATTRACT, now); /* buttons and greeting timer anew */
 }
 
-/* ---- for flow_auth.c (flow_impl.h) ---- */
-
-void flow_enter(struct flow *f, enum kstate s, int64_t now)
-{
-    enter(f, s, now);
-}
-
-void flow_emit(struct flow *f, struct effects *fx, enum fx_kind k, int arg)
-{
-    emit(f, fx, k, arg);
-}
-
-void flow_finish(struct flow *f, int64_t now, struct effects *fx)
-{
-    finish(f, now, fx);
-}
-
-int flow_add(struct button *b, int n, enum action act, int arg, int key)
-{
-    return add(b, n, act, arg, key);
-}
-
-void flow_reset_focus(struct flow *f)
-{
-    reset_focus(f);
-}

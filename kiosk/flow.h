@@ -290,8 +290,8 @@ struct flow {
     int nlangs;
     enum kstate lang_from;  /* where the language picker returns to */
     int greet;              /* index into langs: the greeting shown */
-    bool printer;           /* a receipt printer is set up: the shell sets
-                               this after flow_init(); receipts are offered */
+    bool printer;           /* a receipt printer is set up
+                               (flow_set_printer); receipts are offered */
     int topic;              /* info: the topic shown, -1: the list */
     int page;               /* of the screen's pages (info, outcome, reminder) */
     bool registered_now;    /* registered in this session (for the receipt) */
@@ -316,6 +316,15 @@ void flow_set_languages(struct flow *f, const enum lang *list, int n,
 /* What auth-choice may offer: AUTH_BIT()s of [auth] methods (flow_init
  * offers the PIN only). */
 void flow_set_methods(struct flow *f, unsigned methods);
+
+/* Whether a receipt printer is set up ([printer]): receipts are offered
+ * (flow_init: none). */
+void flow_set_printer(struct flow *f, bool printer);
+
+/* Staff entry is locked until `until` (monotonic ms): what the shell
+ * worked out at start-up from the wrong codes in the ledger, so that a
+ * restart does not give fresh tries. An `until` not after now is no lock. */
+void flow_set_staff_lock(struct flow *f, int64_t until, int64_t now);
 
 /* When the shell must send EV_TICK next (monotonic ms), or -1 for never.
  * Includes once-a-second wake-ups while a countdown is on screen. */

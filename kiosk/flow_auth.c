@@ -25,18 +25,13 @@
 
 #include <string.h>
 
-static bool pin_locked(const struct flow *f)
-{
-    return f->card.tries_left == 0;
-}
-
 /* Whether auth-choice offers method m to this person now. */
 static bool offers(const struct flow *f, enum auth_method m)
 {
     if (!(f->auth.methods & AUTH_BIT(m)))
         return false;
     switch (m) {
-    case AUTH_PIN: return !pin_locked(f);
+    case AUTH_PIN: return !flow_pin_locked(f);
     case AUTH_FACE: return f->auth.face_fails < AUTH_FACE_ATTEMPTS;
     default: return true;
     }
@@ -48,6 +43,15 @@ void flow_set_methods(struct flow *f, unsigned methods)
     f->auth.methods = methods ? methods : AUTH_BIT(AUTH_PIN);
     if (f->state == ST_AUTH_CHOICE)
         flow_reset_focus(f);
+}
+
+void flow_set_staff_lock(struct flow *f, int64_t until, int64_t now)
+{
+    if (until <= now)
+        return;
+    f->auth.locked = true;
+    f->auth.locked_until = until;
+    f->auth.code_fails = 0;
 }
 
 /* The staff-code keypad is up: no lock, no check under way. */
@@ -81,12 +85,7 @@ int auth_choice_buttons(const struct flow *f, struct button *b)
 /* Digits, correction and OK, as on the PIN screen; OK sends the code. */
 static int code_buttons(const struct flow *f, struct button *b, int n)
 {
-    if (!code_entry(f))
-        return n;
-    for (int d = 1; d <= 10; d++)
-        n = flow_add(b, n, ACT_DIGIT, d % 10, '0' + d % 10);
-    n = flow_add(b, n, ACT_CORRECT, 0, KEY_CODE_BACKSPACE);
-    return flow_add(b, n, ACT_PIN_OK, 0, KEY_CODE_ENTER);
+    return code_entry(f) ? flow_keypad(b, n) : n;
 }
 
 int face_buttons(const struct flow *f, struct button *b)
@@ -220,18 +219,13 @@ static void on_code_key(struct flow *f, const struct button *b,
                         struct effects *fx)
 {
     struct auth_state *a = &f->auth;
+    const struct keypad code_pad = { &a->code_len, AUTH_CODE_MAX,
+                                     &a->code_wrong, FX_CODE_PUSH,
+                                     FX_CODE_POP };
 
-    if (!code_entry(f))
+    if (!code_entry(f) || flow_keypad_key(f, &code_pad, b, fx))
         return;
-    if (b->act == ACT_DIGIT && a->code_len < AUTH_CODE_MAX && b->arg >= 0 &&
-        b->arg <= 9) {
-        a->code_len++;
-        a->code_wrong = false;
-        flow_emit(f, fx, FX_CODE_PUSH, b->arg);
-    } else if (b->act == ACT_CORRECT && a->code_len > 0) {
-        a->code_len--;
-        flow_emit(f, fx, FX_CODE_POP, 0);
-    } else if (b->act == ACT_PIN_OK && a->code_len >= AUTH_CODE_MIN) {
+    if (b->act == ACT_PIN_OK && a->code_len >= AUTH_CODE_MIN) {
         a->code_checking = true;
         f->busy = true;
         f->idle_at = 0; /* the worker is checking, not the person */
@@ -440,15 +434,8 @@ int64_t auth_wakeup(const struct flow *f, int64_t now, int64_t at)
 {
     if (f->auth.locked && (at < 0 || f->auth.locked_until < at))
         at = f->auth.locked_until;
-    if (f->state == ST_FACE_CHECK && f->auth.face_running &&
-        f->deadline > now) {
-        /* The countdown changes at each whole second before the end. */
-        int64_t left = f->deadline - now;
-        int64_t next = f->deadline - ((left - 1) / 1000) * 1000;
-
-        if (next > now && (at < 0 || next < at))
-            at = next;
-    }
+    if (f->state == ST_FACE_CHECK && f->auth.face_running)
+        at = flow_countdown_wakeup(f, now, at);
     return at;
 }
 
@@ -482,6 +469,6 @@ void auth_view(const struct flow *f, int64_t now, struct view *v)
     w->printer = f->printer;
     if (code_entry(f))
         v->digit_entry = true;
-    if (f->state == ST_FACE_CHECK && a->face_running && f->deadline > now)
-        v->countdown = (int)((f->deadline - now + 999) / 1000);
+    if (f->state == ST_FACE_CHECK && a->face_running)
+        v->countdown = flow_countdown(f, now);
 }

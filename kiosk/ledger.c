@@ -375,3 +375,31 @@ int ledger_counts_today_by(struct ledger *lg, time_t now, const char *method,
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? 0 : -1;
 }
+
+int ledger_staff_lock_until(struct ledger *lg, time_t now, int tries, long lockout,
+                            const char *kiosk_id, time_t *until)
+{
+    /* The last wrong code, and how many came in the lockout before it:
+     * the lock, if any, began with the last one. */
+    static const char sql[] =
+        "WITH mine AS (SELECT CAST(strftime('%s', at) AS INTEGER) AS t"
+        "              FROM failed_checks WHERE method = ?1 AND kiosk_id = ?2),"
+        "     last AS (SELECT max(t) AS l FROM mine)"
+        " SELECT (SELECT count(*) FROM mine, last WHERE t > l - ?3), l FROM last";
+    sqlite3_stmt *st;
+    int rc;
+
+    *until = 0;
+    if (!is_token(kiosk_id) || tries < 1 || lockout < 0 ||
+        sqlite3_prepare_v2(lg->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, LEDGER_METHOD_STAFF_CODE, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, kiosk_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)lockout);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) >= tries &&
+        sqlite3_column_int64(st, 1) + lockout > (sqlite3_int64)now)
+        *until = (time_t)(sqlite3_column_int64(st, 1) + lockout);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : -1;
+}

@@ -30,6 +30,9 @@
 #define LEDGER_METHOD_PIN "pin"     /* PIN and the card's signed challenge */
 #define LEDGER_METHOD_FACE "face"   /* an external face matcher */
 #define LEDGER_METHOD_STAFF "staff" /* staff compared face and card photo */
+/* Not a way to register: a wrong staff code, counted so that the lock on
+ * staff entry outlives a restart (ledger_staff_lock_until). */
+#define LEDGER_METHOD_STAFF_CODE "staff-code"
 
 struct ledger;
 
@@ -62,6 +65,16 @@ enum ledger_rc ledger_register(struct ledger *lg, const char *card_key, const ch
  * Returns 0 or -1. */
 int ledger_count_failure(struct ledger *lg, const char *method, time_t when,
                          const char *kiosk_id);
+
+/* Whether staff entry on kiosk_id is locked at `now`, worked out from the
+ * wrong staff codes (LEDGER_METHOD_STAFF_CODE) counted on it: when the
+ * last one and at least `tries` - 1 others came within `lockout` seconds,
+ * the lock began with the last one, so *until = its time plus lockout if
+ * that is after now; otherwise *until = 0. Right codes
+ * are not recorded, so wrong codes either side of a right one still add
+ * up: the lock errs on the safe side. Returns 0, or -1 (*until = 0). */
+int ledger_staff_lock_until(struct ledger *lg, time_t now, int tries, long lockout,
+                            const char *kiosk_id, time_t *until);
 
 /* What staff mode shows: the day's totals. */
 struct ledger_counts {

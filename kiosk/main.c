@@ -400,6 +400,7 @@ static int start_worker(struct rig *r)
         .kiosk_id = r->cfg.kiosk_id,
         .staff = r->cfg.staff,
         .n_staff = r->cfg.n_staff,
+        .staff_lockout = r->cfg.staff_lockout,
     };
     r->worker = worker_start(&env);
     return r->worker ? 0 : -1;
@@ -424,7 +425,7 @@ static int start_printer(struct rig *r)
 static void wire_receipts(struct kiosk *k, struct rig *r)
 {
     k->printer = r->printer;
-    k->flow.printer = r->printer != NULL;
+    flow_set_printer(&k->flow, r->printer != NULL);
     k->url[URL_PORTAL] = r->cfg.url_portal;
     k->url[URL_CARD] = r->cfg.url_card;
     k->url[URL_INSURANCE] = r->cfg.url_insurance;
@@ -497,6 +498,22 @@ static enum screen_theme theme(const struct config *cfg)
     return THEME_COLOUR;
 }
 
+/* Wrong staff codes before a restart still count: the lock they set is
+ * worked out from the ledger (wall clock) and handed to the flow
+ * (monotonic clock). */
+static void restore_staff_lock(struct kiosk *k, const struct rig *r)
+{
+    time_t wall = time(NULL), until = 0;
+    int64_t now = loop_now_ms();
+
+    if (r->ledger &&
+        ledger_staff_lock_until(r->ledger, wall, AUTH_STAFF_TRIES,
+                                r->cfg.staff_lockout, r->cfg.kiosk_id,
+                                &until) == 0 && until > wall)
+        flow_set_staff_lock(&k->flow, now + (int64_t)(until - wall) * 1000,
+                            now);
+}
+
 static void flow_setup(struct kiosk *k, const struct rig *r,
                        const struct options *o)
 {
@@ -514,6 +531,7 @@ static void flow_setup(struct kiosk *k, const struct rig *r,
     flow_init(&k->flow, &t, (enum lang)lang, loop_now_ms());
     offer_languages(k, r, o);
     flow_set_methods(&k->flow, r->methods);
+    restore_staff_lock(k, r);
     i18n_set_lang(k->flow.lang);
 }
 

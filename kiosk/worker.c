@@ -229,18 +229,38 @@ static void do_register(struct worker *w, int method, uint32_t session)
     post(w, &ev, session);
 }
 
+/* Whether the ledger's wrong codes lock staff entry now: the second guard
+ * behind the flow's, and the one a restart cannot reset. A ledger that
+ * cannot answer leaves the flow's lock alone to decide. */
+static bool staff_locked(struct worker *w, time_t now)
+{
+    time_t until = 0;
+
+    return ledger_staff_lock_until(w->env.ledger, now, AUTH_STAFF_TRIES,
+                                   w->env.staff_lockout, w->env.kiosk_id,
+                                   &until) == 0 && until > now;
+}
+
 /* The typed staff code against the [staff] hashes; the buffer is wiped
- * whatever the answer. A right code for a card's session is remembered
- * for its registration (the ledger's staff id). */
+ * whatever the answer. While locked no code is checked at all. A wrong
+ * code is counted in the ledger (nothing but the method and time). A
+ * right code for a card's session is remembered for its registration
+ * (the ledger's staff id). */
 static void do_check_staff(struct worker *w, uint32_t session)
 {
     struct event ev = { .kind = EV_STAFF_CODE_DONE };
     char code[AUTH_CODE_MAX];
     size_t n = staffcode_take(code);
-    int i = n ? staff_verify(w->env.staff, w->env.n_staff, code, n) : -1;
+    time_t now = time(NULL);
+    bool locked = staff_locked(w, now);
+    int i = n && !locked ? staff_verify(w->env.staff, w->env.n_staff, code, n)
+                         : -1;
 
     explicit_bzero(code, sizeof code);
     ev.u.staff.ok = i >= 0;
+    if (i < 0 && !locked)
+        (void)ledger_count_failure(w->env.ledger, LEDGER_METHOD_STAFF_CODE,
+                                   now, w->env.kiosk_id);
     if (i >= 0) {
         snprintf(ev.u.staff.id, sizeof ev.u.staff.id, "%s", w->env.staff[i].id);
         if (w->s.cert && w->s.id == session)

@@ -31,6 +31,7 @@ struct worker_env {
     const char *kiosk_id;
     const struct staff_entry *staff; /* [staff] codes, for FX_CHECK_STAFF */
     int n_staff;
+    int staff_lockout;               /* seconds; wrong codes lock entry */
 };
 
 struct worker;

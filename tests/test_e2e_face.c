@@ -551,6 +551,82 @@ static void test_wrong_staff_codes(void **state)
     stop(&r);
 }
 
+/* The lock outlives the program: five wrong codes in staff mode, counted
+ * in the ledger, then a restart on the same ledger finds staff entry
+ * still locked, and even the right code is not taken. */
+static void test_staff_lock_survives_restart(void **state)
+{
+    static struct rig r;
+    char hash[256];
+    static const char conf[] = "[staff]\ncode = sato:%s\nlockout = 600\n";
+
+    (void)state;
+    hash_code(STAFF_CODE, hash, sizeof hash);
+    start(&r, "", conf, hash);
+    keys(&r, "C-s");
+    expect(&r, "staff", "staff code");
+    for (int i = 4; i >= 1; i--) {
+        char want[64];
+
+        type(&r, "11112222");
+        keys(&r, "Enter");
+        snprintf(want, sizeof want, "%d more wrong code", i);
+        expect(&r, "staff", want);
+    }
+    type(&r, "11112222");
+    keys(&r, "Enter");
+    expect(&r, "staff", "locked");
+    assert_int_equal(ledger_long(&r, "SELECT count(*) FROM failed_checks "
+                                     "WHERE method = 'staff-code'"), 5);
+
+    tmux_stop(&r.t); /* as a power cut would: no goodbye */
+    start(&r, "", conf, hash);
+    keys(&r, "C-s");
+    expect(&r, "staff", "locked");
+    assert_true(on_screen(&r, "It opens again in"));
+    assert_false(on_screen(&r, "[ 5 ]")); /* no keypad */
+    type(&r, STAFF_CODE); /* digits type nothing now */
+    sleep_ms(300);
+    assert_true(on_screen(&r, "locked"));
+    assert_false(on_screen(&r, "[*]"));
+    assert_int_equal(ledger_long(&r, "SELECT count(*) FROM failed_checks "
+                                     "WHERE method = 'staff-code'"), 5);
+    stop(&r);
+}
+
+/* The worker's own guard: wrong codes that reach the ledger while the
+ * kiosk runs (another process, or a flow that did not see them) lock
+ * staff entry there too, so even the right code is refused, and the
+ * refusal is not counted as one more wrong code. */
+static void test_worker_refuses_while_locked(void **state)
+{
+    static struct rig r;
+    char hash[256];
+    sqlite3 *db;
+
+    (void)state;
+    hash_code(STAFF_CODE, hash, sizeof hash);
+    start(&r, "", "[staff]\ncode = sato:%s\nlockout = 600\n", hash);
+    assert_int_equal(sqlite3_open(r.ledger, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(sqlite3_exec(db,
+                             "INSERT INTO failed_checks (method, at, kiosk_id)"
+                             " VALUES ('staff-code', strftime('%Y-%m-%dT%H:%M:%SZ',"
+                             " 'now'), 'kiosk-01')", NULL, NULL, NULL),
+                         SQLITE_OK);
+    sqlite3_close(db);
+    keys(&r, "C-s");
+    expect(&r, "staff", "staff code");
+    type(&r, STAFF_CODE);
+    keys(&r, "Enter");
+    expect(&r, "staff", "4 more wrong code");
+    assert_false(on_screen(&r, "Staff: sato"));
+    assert_int_equal(ledger_long(&r, "SELECT count(*) FROM failed_checks "
+                                     "WHERE method = 'staff-code'"), 5);
+    stop(&r);
+}
+
 /* Staff mode: the chord (not shown anywhere), the demo's staff code,
  * today's counts, the starting language, and leaving the kiosk. */
 static void test_staff_mode(void **state)
@@ -708,6 +784,8 @@ int main(void)
         T(test_locked_pin_face_check),
         T(test_staff_check),
         T(test_wrong_staff_codes),
+        T(test_staff_lock_survives_restart),
+        T(test_worker_refuses_while_locked),
         T(test_staff_mode),
         T(test_escape_keys),
         T(test_hash_tool_at_a_terminal),

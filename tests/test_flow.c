@@ -1320,6 +1320,35 @@ static void test_wrong_staff_codes_lock(void **state)
     assert_int_equal(r->f.auth.code_fails, 0);
 }
 
+/* A lock the shell found in the ledger at start-up holds like one the
+ * flow set itself, and ends on time; a lock already over is none. */
+static void test_staff_lock_from_start_up(void **state)
+{
+    struct rig *r = *state;
+    struct view v;
+
+    flow_set_staff_lock(&r->f, r->now, r->now); /* over: no lock */
+    assert_false(r->f.auth.locked);
+    flow_set_staff_lock(&r->f, r->now + 90 * 1000, r->now);
+    send(r, (struct event){ .kind = EV_STAFF_CHORD });
+    assert_int_equal(r->f.state, ST_STAFF);
+    assert_false(shows(r, ACT_DIGIT));
+    flow_view(&r->f, r->now, &v);
+    assert_int_equal(v.auth.locked_minutes, 2);
+    press(r, ACT_DIGIT, 1);
+    assert_false(has_fx(r, FX_CODE_PUSH));
+    assert_true(flow_wakeup(&r->f, r->now) <= r->now + 90 * 1000);
+    r->now += 90 * 1000 - 1;
+    send(r, (struct event){ .kind = EV_TICK });
+    assert_true(r->f.auth.locked);
+    r->now += 1;
+    send(r, (struct event){ .kind = EV_TICK });
+    assert_false(r->f.auth.locked);
+    flow_view(&r->f, r->now, &v);
+    assert_int_equal(v.auth.locked_minutes, 0);
+    assert_int_equal(v.auth.code_tries_left, AUTH_STAFF_TRIES);
+}
+
 static void staff_mode(struct rig *r)
 {
     send(r, (struct event){ .kind = EV_STAFF_CHORD });
@@ -1543,6 +1572,7 @@ int main(void)
         T(test_staff_check_registers_with_staff),
         T(test_staff_says_not_the_holder),
         T(test_wrong_staff_codes_lock),
+        T(test_staff_lock_from_start_up),
         T(test_staff_mode),
         T(test_staff_chord_only_between_people),
         T(test_staff_mode_reader_and_card),

@@ -255,6 +255,43 @@ static void test_counts_by_japan_day(void **state)
     ledger_close(lg);
 }
 
+/* Five wrong staff codes within the lockout lock staff entry from the
+ * ledger alone (a restart), until the last one plus the lockout; other
+ * kiosks' codes, other failures and old codes do not count. */
+static void test_staff_lock_from_wrong_codes(void **state)
+{
+    struct tmp *t = *state;
+    struct ledger *lg = open_ok(t);
+    time_t t0 = utc(2026, 4, 1, 3, 0, 0), until = -1;
+    const long lockout = 300;
+
+    /* One code long before: too early to count, so four are not enough. */
+    assert_int_equal(ledger_count_failure(lg, LEDGER_METHOD_STAFF_CODE, t0 - 1000, "k1"), 0);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(ledger_count_failure(lg, LEDGER_METHOD_STAFF_CODE, t0 + 10 * i, "k1"), 0);
+    assert_int_equal(ledger_count_failure(lg, LEDGER_METHOD_STAFF_CODE, t0 + 41, "k2"), 0);
+    assert_int_equal(ledger_count_failure(lg, LEDGER_METHOD_STAFF, t0 + 42, "k1"), 0);
+    assert_int_equal(ledger_staff_lock_until(lg, t0 + 45, 5, lockout, "k1", &until), 0);
+    assert_int_equal(until, 0);
+
+    assert_int_equal(ledger_count_failure(lg, LEDGER_METHOD_STAFF_CODE, t0 + 40, "k1"), 0);
+    ledger_close(lg);
+    lg = open_ok(t); /* as after a power cut */
+    assert_int_equal(ledger_staff_lock_until(lg, t0 + 45, 5, lockout, "k1", &until), 0);
+    assert_int_equal(until, t0 + 40 + lockout);
+    assert_int_equal(ledger_staff_lock_until(lg, t0 + 40 + lockout - 1, 5, lockout, "k1", &until), 0);
+    assert_int_equal(until, t0 + 40 + lockout);
+    /* Another kiosk on the same ledger is not locked by k1's codes. */
+    assert_int_equal(ledger_staff_lock_until(lg, t0 + 45, 5, lockout, "k2", &until), 0);
+    assert_int_equal(until, 0);
+    /* The lock runs from the last code; once the lockout has passed, it is gone. */
+    assert_int_equal(ledger_staff_lock_until(lg, t0 + 40 + lockout, 5, lockout, "k1", &until), 0);
+    assert_int_equal(until, 0);
+    assert_int_equal(ledger_staff_lock_until(lg, t0, 5, lockout, "k1\n", &until), -1);
+    assert_int_equal(until, 0);
+    ledger_close(lg);
+}
+
 /* Opening path fails with a message that names it and gives the reason. */
 static void assert_open_fails(const char *path, int why)
 {
@@ -353,6 +390,7 @@ int main(void)
         T(test_stores_only_the_listed_columns),
         T(test_refuses_what_it_must_not_store),
         T(test_counts_by_japan_day),
+        T(test_staff_lock_from_wrong_codes),
         T(test_unwritable_paths),
         T(test_read_only_directory),
         T(test_newer_schema_refused),
