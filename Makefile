@@ -72,6 +72,9 @@ else
 Q := @
 endif
 
+# Keep the objects of test programs (make would delete them as intermediates).
+.SECONDARY:
+
 .PHONY: all demo check unit e2e bench deps install install-demo install-service uninstall clean pot \
         install-appliance check-display screenshots
 all: $(BUILD)/kiosk $(BUILD)/jpki-simcard $(MO)
