@@ -277,8 +277,11 @@ static void speak_screen(struct kiosk *k, const struct view *v)
 static void render(struct kiosk *k)
 {
     struct view v;
-    struct ui_extra x = { .demo = k->demo };
+    struct ui_extra x;
 
+    /* Zeroed whole, padding too: it is compared with memcmp below. */
+    memset(&x, 0, sizeof x);
+    x.demo = k->demo;
     flow_view(&k->flow, loop_now_ms(), &v);
     x.demo_card_in = k->demo_card && simcard_present(k->demo_card);
     clock_text(x.clock, sizeof x.clock);
@@ -299,21 +302,20 @@ static void render(struct kiosk *k)
     k->drawn = true;
 }
 
+/* The shorter of ms and the time until deadline (-1: none). */
+static int64_t sooner(int64_t ms, int64_t deadline, int64_t now)
+{
+    return deadline >= 0 && deadline - now < ms ? deadline - now : ms;
+}
+
 /* Sleep until the flow's next deadline or the clock's next minute. */
 static int poll_timeout(const struct kiosk *k, int64_t now)
 {
-    int64_t wake = flow_wakeup(&k->flow, now);
-    int64_t minute = 60000 - (int64_t)(time(NULL) % 60) * 1000;
-    int64_t ms = minute;
+    int64_t ms = 60000 - (int64_t)(time(NULL) % 60) * 1000; /* the clock */
 
-    if (wake >= 0 && wake - now < ms)
-        ms = wake - now;
-    wake = visit_wakeup(k->visit, now);
-    if (wake >= 0 && wake - now < ms)
-        ms = wake - now;
-    wake = matcher_deadline(k->matcher);
-    if (wake >= 0 && wake - now < ms)
-        ms = wake - now;
+    ms = sooner(ms, flow_wakeup(&k->flow, now), now);
+    ms = sooner(ms, visit_wakeup(k->visit, now), now);
+    ms = sooner(ms, matcher_deadline(k->matcher), now);
     return ms < 0 ? 0 : (int)ms;
 }
 

@@ -3,6 +3,8 @@
  */
 #include "kiosk/printer.h"
 
+#include "kiosk/loop.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/lp.h>
@@ -20,13 +22,6 @@
 #define FILE_PREFIX "file:"
 #define QUEUE_LEN 4
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* What a failed open() or write() means for the person at the kiosk. */
 static enum print_outcome from_errno(int e)
@@ -66,7 +61,7 @@ static enum print_outcome write_all(int fd, const uint8_t *p, size_t n,
         }
         if (w < 0 && errno != EAGAIN && errno != EINTR)
             return from_errno(errno);
-        int64_t left = deadline - now_ms();
+        int64_t left = deadline - loop_now_ms();
         struct pollfd pf = { .fd = fd, .events = POLLOUT };
         if (left <= 0 || poll(&pf, 1, (int)left) == 0)
             return PRINT_OFFLINE; /* nothing taken for too long */
@@ -82,7 +77,7 @@ static enum print_outcome write_all(int fd, const uint8_t *p, size_t n,
 static enum print_outcome drained(int fd, int64_t deadline)
 {
     struct pollfd pf = { .fd = fd, .events = POLLOUT };
-    int64_t left = deadline - now_ms();
+    int64_t left = deadline - loop_now_ms();
 
     if (left <= 0 || poll(&pf, 1, (int)left) != 1 ||
         (pf.revents & (POLLERR | POLLHUP)))
@@ -93,7 +88,7 @@ static enum print_outcome drained(int fd, int64_t deadline)
 static enum print_outcome to_device(const char *path, const uint8_t *bytes,
                                     size_t n, int timeout_ms)
 {
-    int64_t deadline = now_ms() + timeout_ms;
+    int64_t deadline = loop_now_ms() + timeout_ms;
     int fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     int status;
     enum print_outcome o;
@@ -137,7 +132,7 @@ static enum print_outcome to_file(const char *dir, const uint8_t *bytes,
     int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0)
         return from_errno(errno);
-    o = write_all(fd, bytes, n, now_ms() + PRINTER_TIMEOUT_MS);
+    o = write_all(fd, bytes, n, loop_now_ms() + PRINTER_TIMEOUT_MS);
     if (o == PRINT_OK && fsync(fd) != 0)
         o = from_errno(errno);
     if (close(fd) != 0 && o == PRINT_OK)
